@@ -44,6 +44,7 @@ class CG(DefinedNamespace):
     buildsOn: URIRef  # builds on
     charEnd: URIRef  # character end
     charStart: URIRef  # character start
+    code: URIRef  # code
     confidence: URIRef  # confidence
     country: URIRef  # country
     demonym: URIRef  # demonym
@@ -63,6 +64,7 @@ class CG(DefinedNamespace):
     linkTarget: URIRef  # link target
     m49Region: URIRef  # M49 region
     mentionedCountry: URIRef  # mentioned country
+    mentionedDate: URIRef  # mentioned date
     numericCode: URIRef  # ISO 3166-1 numeric code
     partnerCountry: URIRef  # partner country
     partnerInstitution: URIRef  # partner institution

@@ -1,0 +1,47 @@
+"""IRIs minted from normalised keys: the same key always gives the same IRI."""
+
+from __future__ import annotations
+
+import hashlib
+
+from rdflib import URIRef
+
+from kg.text import slug
+
+BASE = "https://w3id.org/coopgraph/id/"
+
+
+def digest(*parts: str, size: int = 10) -> str:
+    """A short, stable hexadecimal digest of ``parts``.
+
+    Examples
+    --------
+    >>> digest("a", "b") == digest("a", "b") != digest("ab")
+    True
+    >>> len(digest("a", "b"))
+    10
+    """
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:size]
+
+
+def mint(kind: str, *key: str, readable: str | None = None) -> URIRef:
+    """``id:{kind}/{slug}-{digest}``: a readable slug plus a digest of the full key.
+
+    Examples
+    --------
+    >>> iri = mint("action", "key", "org", readable="Support to Perú")
+    >>> iri.startswith("https://w3id.org/coopgraph/id/action/support-to-peru-")
+    True
+    """
+    head = slug(readable if readable is not None else key[0], limit=50)
+    return URIRef(f"{BASE}{kind}/{head}-{digest(*key)}")
+
+
+def named(kind: str, name: str) -> URIRef:
+    """``id:{kind}/{name}`` for names that are already identifiers (codes, slugs)."""
+    return URIRef(f"{BASE}{kind}/{name}")
+
+
+def document_iri(name: str) -> URIRef:
+    """The IRI of a source document, which also names its graph."""
+    return mint("document", name, readable=name)

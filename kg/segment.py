@@ -1,0 +1,223 @@
+"""Split: Document -> Segments (bullet blocks, labelled blocks, prose).
+
+The layout is detected from the content of each block, never from the file name:
+
+- a *labelled* block has label lines ("Partner Institution", "Type of Assistance",
+  "Code: 2022-21", ...), each followed by its value or by nothing;
+- a *bullet* block is a bullet line (the title) followed by short lines (institution,
+  type of assistance) and a description;
+- everything else is *prose*; a bullet that holds one line of prose is a list item.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.documents import Document
+from kg.text import fold
+
+#: Label variants (folded, no trailing colon) -> the field they introduce.
+LABELS: dict[str, str] = {}
+for _field, _variants in {
+    "start": ["start activities", "start of activities", "start date", "starting date",
+              "start", "date of start", "fecha de inicio", "inicio de actividades",
+              "debut des activites", "date de debut", "inicio das atividades"],
+    "end": ["end activities", "end of activities", "end date", "end", "ending date",
+            "fecha de fin", "fecha de finalizacion", "fin de actividades",
+            "fin des activites", "date de fin", "fim das atividades"],
+    "partner": ["partner institution", "partner institutions", "partner institution(s)",
+                "partner", "partners", "beneficiary institution", "beneficiary",
+                "institucion socia", "institucion beneficiaria", "institution partenaire",
+                "institution beneficiaire", "instituicao parceira"],
+    "assistance": ["type of assistance", "types of assistance", "type(s) of assistance",
+                   "assistance type", "assistance", "tipo de asistencia",
+                   "type d'assistance", "tipo de assistencia"],
+    "code": ["code", "action code", "action number", "reference", "ref", "codigo",
+             "code de l'action", "action"],
+    "description": ["description", "summary", "descripcion", "resume", "descricao",
+                    "objective", "objectives"],
+    "country": ["country", "partner country", "pais", "pays"],
+    "title": ["title", "action title", "titulo", "titre"],
+}.items():
+    for _variant in _variants:
+        LABELS[_variant] = _field
+
+_LABEL_LINE = re.compile(
+    r"^(?P<label>" + "|".join(re.escape(v) for v in sorted(LABELS, key=len, reverse=True))
+    + r")\s*(?::\s*(?P<value>.*?))?\s*$"
+)
+_BULLET = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[•▪◦●○■□►▶‣⁃∙·*\-–—]|\d{1,3}[.)])"
+                     r"(?:[ \t]+(?P<rest>\S.*?))?[ \t]*$")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One non-empty line: ``text`` is stripped, ``start``/``end`` its offsets."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """A label line, its field and the line holding its value (None when empty)."""
+
+    line: Line
+    field: str
+    value: Line | None
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A block of a document in one layout.
+
+    ``index`` numbers action blocks (bullet and labelled) from 1 in document order;
+    prose segments have index 0. ``title`` is the bullet line (None for prose or a
+    bullet with no text); ``lines`` are the block's other non-empty lines;
+    ``labels`` the label lines of a labelled block.
+    """
+
+    layout: str
+    index: int
+    start: int
+    end: int
+    title: Line | None
+    lines: tuple[Line, ...]
+    labels: tuple[Labelled, ...] = ()
+
+
+def split_lines(text: str) -> list[Line | None]:
+    """Every line of ``text``; blank lines are None."""
+    out: list[Line | None] = []
+    pos = 0
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        if stripped:
+            lead = len(raw) - len(raw.lstrip())
+            out.append(Line(pos + lead, pos + lead + len(stripped), stripped))
+        else:
+            out.append(None)
+        pos += len(raw) + 1
+    return out
+
+
+def label_of(line: Line) -> tuple[str, str | None] | None:
+    """(field, inline value or None) when ``line`` is a label line."""
+    m = _LABEL_LINE.match(fold(line.text))
+    if not m:
+        return None
+    value = m.group("value")
+    if value is not None and not value:
+        value = None
+    if value is not None:
+        value = line.text[m.start("value"):m.end("value")]
+    return LABELS[m.group("label")], value
+
+
+def _is_prose(text: str) -> bool:
+    """A sentence or more, rather than a name or a short phrase."""
+    return len(text) > 250 or bool(re.search(r"[a-z]{2}[.;:!?]\s+[A-Z]", text))
+
+
+def _value_fits(field: str, text: str) -> bool:
+    if label_of(Line(0, len(text), text)):
+        return False
+    if field in ("start", "end"):
+        return bool(re.search(r"\d", text)) and len(text) <= 60
+    if field == "code":
+        return bool(re.search(r"\d", text)) and len(text) <= 60
+    if field in ("partner", "assistance", "country", "title"):
+        return not _is_prose(text)
+    return True
+
+
+def _labelled(lines: list[Line]) -> tuple[tuple[Labelled, ...], tuple[Line, ...]]:
+    """Pair label lines with their values; return (labels, lines left over)."""
+    labels: list[Labelled] = []
+    rest: list[Line] = []
+    used: set[int] = set()
+    for i, line in enumerate(lines):
+        if i in used:
+            continue
+        found = label_of(line)
+        if found is None:
+            rest.append(line)
+            continue
+        field, inline = found
+        if inline is not None:
+            offset = line.text.index(inline)
+            value = Line(line.start + offset, line.start + offset + len(inline), inline)
+            labels.append(Labelled(line, field, value))
+        elif i + 1 < len(lines) and _value_fits(field, lines[i + 1].text):
+            labels.append(Labelled(line, field, lines[i + 1]))
+            used.add(i + 1)
+        else:
+            labels.append(Labelled(line, field, None))
+    return tuple(labels), tuple(rest)
+
+
+def _looks_like_action(title: str, body: list[Line]) -> bool:
+    """A bullet that opens an action: a title, then a short (name-like) line."""
+    return bool(body) and len(title) <= 400 and not _is_prose(body[0].text)
+
+
+def segment(doc: Document) -> list[Segment]:
+    """Split ``doc`` into segments, in document order.
+
+    Examples
+    --------
+    >>> from kg.documents import read_document
+    >>> text = "Intro.\\n\\n• A title\\n\\n  Ministry of Labour\\n  Policy development\\n"
+    >>> [(s.layout, s.index) for s in segment(read_document("d.txt", text.encode()))]
+    [('prose', 0), ('bullet', 1)]
+    """
+    lines = split_lines(doc.text)
+    starts = [i for i, line in enumerate(lines)
+              if line is not None and _bullet_title(line) is not False]
+    blocks: list[tuple[int, int]] = []
+    for n, i in enumerate(starts):
+        blocks.append((i, starts[n + 1] if n + 1 < len(starts) else len(lines)))
+    segments: list[Segment] = []
+    prose: list[Line] = [ln for ln in lines[: starts[0] if starts else len(lines)] if ln]
+    index = 0
+
+    def flush_prose() -> None:
+        if prose:
+            segments.append(Segment("prose", 0, prose[0].start, prose[-1].end, None,
+                                    tuple(prose)))
+            prose.clear()
+
+    for first, stop in blocks:
+        head = lines[first]
+        assert head is not None
+        title = _bullet_title(head)
+        body = [ln for ln in lines[first + 1: stop] if ln is not None]
+        labels, rest = _labelled(body)
+        if labels or (title is None and body) or _looks_like_action(title.text if title else "",
+                                                                  body):
+            flush_prose()
+            index += 1
+            layout = "labelled" if labels else "bullet"
+            end = (body[-1] if body else head).end
+            segments.append(Segment(layout, index, head.start, end, title, rest if labels
+                                    else tuple(body), labels))
+        else:
+            prose.extend(ln for ln in lines[first:stop] if ln is not None)
+    flush_prose()
+    return segments
+
+
+def _bullet_title(line: Line) -> Line | bool | None:
+    """The title of a bullet line; None for a bare bullet; False when not a bullet."""
+    m = _BULLET.match(line.text)
+    if not m:
+        return False
+    rest = m.group("rest")
+    if rest is None:
+        return None
+    if m.group("marker") in "-–—*" and rest.startswith(m.group("marker")):
+        return False
+    offset = m.start("rest")
+    return Line(line.start + offset, line.start + offset + len(rest), rest)

@@ -1,0 +1,144 @@
+"""Text normalisation that keeps character offsets, and phrase matching over it.
+
+:func:`fold` maps every character to exactly one character (lower case, no accent,
+plain quotes and dashes), so a match found in the folded text has the same span in
+the original text. Every evidence span the loader records comes from such a match.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+_SPECIAL = {
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+    "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " ", "\u200a": " ", "\t": " ",
+    "\u00df": "s", "\u00e6": "a", "\u0153": "o", "\u00f8": "o", "\u0142": "l", "\u0111": "d",
+}
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    if ch in _SPECIAL:
+        return _SPECIAL[ch]
+    base = unicodedata.normalize("NFKD", ch)[:1] or ch
+    low = base.lower()
+    return low if len(low) == 1 else base
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text``, strip accents and unify quotes, dashes and spaces, keeping
+    its length: ``fold(t)[i]`` is the folded form of ``t[i]``.
+
+    Examples
+    --------
+    >>> fold("Perú’s São Tomé")
+    "peru's sao tome"
+    >>> len(fold("Ministère")) == len("Ministère")
+    True
+    """
+    return "".join(_fold_char(ch) for ch in text)
+
+
+_SPELLING = [
+    (re.compile(r"\blabor\b"), "labour"),
+    (re.compile(r"\b(organi)z(ation|ational|ations|e|ed|ing)\b"), r"\1s\2"),
+    (re.compile(r"\bcenter(s)?\b"), r"centre\1"),
+    (re.compile(r"\bprogram(s)?\b"), r"programme\1"),
+    (re.compile(r"\bmobiliz(e|ed|ing|ation)\b"), r"mobilis\1"),
+]
+
+
+def normalise_key(text: str) -> str:
+    """A matching key: folded, UK spelling, punctuation removed, spaces collapsed.
+
+    Examples
+    --------
+    >>> normalise_key("Ministry of Labor & Employment-Promotion")
+    'ministry of labour and employment promotion'
+    """
+    text = fold(text).replace("&", " and ")
+    for pattern, repl in _SPELLING:
+        text = pattern.sub(repl, text)
+    text = re.sub(r"[^\w]+", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def slug(text: str, *, limit: int = 60) -> str:
+    """An IRI-safe slug of ``text`` (``normalise_key`` with hyphens), cut at ``limit``.
+
+    Examples
+    --------
+    >>> slug("Ministerio del Trabajo y Promoción del Empleo")
+    'ministerio-del-trabajo-y-promocion-del-empleo'
+    """
+    words = normalise_key(text).split()
+    out = "-".join(words)
+    if len(out) > limit:
+        out = out[:limit].rsplit("-", 1)[0]
+    return out or "x"
+
+
+@dataclass(frozen=True)
+class Match:
+    """A phrase found in a text: ``text[start:end]`` is the surface form."""
+
+    start: int
+    end: int
+    value: str
+    kind: str
+
+
+class PhraseMatcher:
+    """Find many phrases at once, case- and accent-insensitively, on word boundaries.
+
+    Phrases are folded and their inner spaces match any run of spaces, hyphens or a
+    line break; a trailing ``s`` is optional for phrases of four letters or more, so
+    plural forms match. The longest phrase wins where several overlap.
+
+    Examples
+    --------
+    >>> m = PhraseMatcher([("green job", "green_jobs", "label")])
+    >>> [(x.start, x.end, x.value) for x in m.find("New Green-Jobs and green jobs")]
+    [(4, 14, 'green_jobs'), (19, 29, 'green_jobs')]
+    """
+
+    def __init__(self, phrases: Iterable[tuple[str, str, str]], *, plurals: bool = True):
+        table: dict[str, tuple[str, str]] = {}
+        for phrase, value, kind in phrases:
+            key = re.sub(r"[\s\-]+", " ", fold(phrase)).strip()
+            if key and key not in table:
+                table[key] = (value, kind)
+        self._table = table
+        alternatives = []
+        for key in sorted(table, key=lambda k: (-len(k), k)):
+            body = r"[\s\-]+".join(re.escape(part) for part in key.split(" "))
+            if plurals and len(key) >= 4 and key[-1].isalpha():
+                body += r"(?:e?s)?"
+            alternatives.append(body)
+        pattern = r"(?<![\w])(?:" + "|".join(alternatives) + r")(?![\w])" if table else r"(?!)"
+        self._regex = re.compile(pattern)
+
+    def _lookup(self, surface: str) -> tuple[str, str]:
+        key = re.sub(r"[\s\-]+", " ", surface)
+        for candidate in (key, key[:-1], key[:-2]):
+            if candidate in self._table:
+                return self._table[candidate]
+        raise KeyError(surface)
+
+    def find(self, text: str, *, start: int = 0, end: int | None = None,
+             folded: str | None = None) -> Iterator[Match]:
+        """Yield the matches in ``text[start:end]`` with offsets into ``text``.
+
+        ``folded`` may pass ``fold(text)`` when the caller already has it.
+        """
+        folded = folded if folded is not None else fold(text)
+        end = len(text) if end is None else end
+        for m in self._regex.finditer(folded, start, end):
+            value, kind = self._lookup(m.group(0))
+            yield Match(m.start(), m.end(), value, kind)
