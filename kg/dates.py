@@ -64,13 +64,20 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(rx, re.IGNOREC
     # since 2018, in 2021, by 2020
     ("y", r"(?:(?<=since )|(?<=in )|(?<=by )|(?<=during )|(?<=year )|(?<=until )|"
      r"(?<=desde )|(?<=en )|(?<=depuis )|(?<=conference )|(?<=forum )|(?<=summit )|"
-     r"(?<=meeting )|(?<=congress ))" + _Y.format("y") + r"(?![-/]\d)"),
+     r"(?<=meeting )|(?<=congress )|(?<=for ))" + _Y.format("y") + r"(?![-/]\d)"),
     # 2 to 5 March (no year)
     ("dd-m", _D.format("d1") + _SEP + _D.format("d2") + _OF + _M.format("m")
      + r"(?!\s*,?\s*(?:of\s+|de\s+)?(?:19|20)\d\d)"),
+    # the 2014 South Asia Labour Conference
+    ("y", _Y.format("y") + r"(?=\s+(?:[\w\-]+\s+){0,4}(?:conference|forum|summit|meeting|"
+     r"congress|seminar|workshop|edition)\b)"),
     # a day and month with no year: 19 April
     ("dm", _D.format("d") + _OF + _M.format("m") + r"(?!\s*,?\s*(?:of\s+|de\s+)?(?:19|20)\d\d)"),
 ]]
+
+
+#: The names of the date forms, in the order they are tried.
+FORMS = tuple(dict.fromkeys(name for name, _ in _PATTERNS))
 
 
 @dataclass(frozen=True)

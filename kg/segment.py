@@ -116,9 +116,18 @@ def label_of(line: Line) -> tuple[str, str | None] | None:
     return LABELS[m.group("label")], value
 
 
-def _is_prose(text: str) -> bool:
-    """A sentence or more, rather than a name or a short phrase."""
-    return len(text) > 250 or bool(re.search(r"[a-z]{2}[.;:!?]\s+[A-Z]", text))
+def is_prose(text: str) -> bool:
+    """A sentence or more, rather than a name or a short phrase.
+
+    Examples
+    --------
+    >>> is_prose("Ministry of Labour [Ministerio del Trabajo]")
+    False
+    >>> is_prose("In short, the approach of the programme is the following:")
+    True
+    """
+    return len(text) > 250 or bool(re.search(r"[a-z)]{2}[.;!?]\s+[A-Z]", text)) or (
+        text.rstrip().endswith((".", ":")) and len(text.split()) > 8)
 
 
 def _value_fits(field: str, text: str) -> bool:
@@ -129,7 +138,7 @@ def _value_fits(field: str, text: str) -> bool:
     if field == "code":
         return bool(re.search(r"\d", text)) and len(text) <= 60
     if field in ("partner", "assistance", "country", "title"):
-        return not _is_prose(text)
+        return not is_prose(text)
     return True
 
 
@@ -158,9 +167,27 @@ def _labelled(lines: list[Line]) -> tuple[tuple[Labelled, ...], tuple[Line, ...]
     return tuple(labels), tuple(rest)
 
 
+def looks_like_name(text: str) -> bool:
+    """A name or a short label line (an institution, a type of assistance), not a
+    sentence: short, no full stop or colon at the end, not starting in lower case.
+
+    Examples
+    --------
+    >>> looks_like_name("Ministry of Labour [Ministerio del Trabajo] (MT)")
+    True
+    >>> looks_like_name("Put briefly, the programme takes a holistic approach.")
+    False
+    """
+    if is_prose(text) or text.rstrip().endswith((".", ":", ";", "?", "!")) or len(text) > 250:
+        return False
+    first = re.search(r"\w", text)
+    return bool(first) and not first.group(0).islower()
+
+
 def _looks_like_action(title: str, body: list[Line]) -> bool:
-    """A bullet that opens an action: a title, then a short (name-like) line."""
-    return bool(body) and len(title) <= 400 and not _is_prose(body[0].text)
+    """A bullet that opens an action: a title, then a name-like line (the institution,
+    or the type of assistance)."""
+    return bool(body) and len(title) <= 400 and looks_like_name(body[0].text)
 
 
 def segment(doc: Document) -> list[Segment]:

@@ -1,0 +1,154 @@
+"""Expert origins: which countries' experts served on an action.
+
+A country counts only when a phrase says experts, expertise, peers or a team came
+from it: "experts from France and Spain", "Swedish, French and Spanish expertise",
+"a Dutch expert", "a team from Latvia and Lithuania", "peers from Estonia", "regional
+experts from Cameroon", "expertise mobilised from Swedish and Polish institutions".
+A country named elsewhere (a study-visit destination, a country whose practice was
+presented, the partner country, a donor's home) is not an expert country.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.gazetteer import CountryMention, find_countries
+
+#: Nouns that name the people or knowledge mobilised.
+EXPERT_NOUNS = (
+    "e+xperts?", "e+xpertise", "peers?", "peer[- ]experts?", "specialists?", "practitioners?",
+    "consultants?", "teams?", "team of experts", "professionals?", "trainers?", "advis[eo]rs?",
+    "speakers?", "lecturers?", "facilitators?", "know-how",
+)
+_NOUN = r"(?:" + "|".join(EXPERT_NOUNS) + r")"
+_FILLER = r"(?:(?:public|senior|peer|pes|eu|national|independent|technical|labour|"  \
+          r"employment|regional|international|high[- ]level|experienced|ministry|"  \
+          r"government|short[- ]term|key|two|three|several|various|different|other|"  \
+          r"the|and|of)[\s\-]+){0,4}"
+_LIST_SEP = re.compile(r"^(?:\s*,\s*(?:and\s+|as well as\s+|&\s+)?|\s+and\s+|\s*&\s*|"
+                       r"\s+as well as\s+|\s+y\s+|\s+et\s+|\s+e\s+|\s*,?\s*along with\s+)"
+                       r"(?:the\s+)?", re.IGNORECASE)
+#: An expert noun, then "of" or, a few words on, "from": "experts mobilised by SOCIEUX+
+#: from", "Experts' teams - from", "specialists of".
+_NOUN_THEN_FROM = re.compile(
+    r"\b" + _NOUN + r"(?:\s+of\s+|(?:[\s\-–—’'\)]+(?:[\w+’'\-]+\s+){0,6}?)?(?:came\s+|"
+    r"coming\s+|drawn\s+|mobili[sz]ed\s+|deployed\s+|recruited\s+)?(?:from|based\s+in)\s+)"
+    r"(?:the\s+)?", re.IGNORECASE)
+_MOBILISED_FROM = re.compile(r"\b(?:mobili[sz]ed|enlisted|drawn|brought|came|come|sourced)\s+"
+                             r"from\s+(?:the\s+)?", re.IGNORECASE)
+#: "..., and from the region, namely Serbia": a further list in the same sentence.
+_AND_FROM = re.compile(r"\s*,?\s*(?:and|as well as)\s+(?:also\s+)?from\s+(?:the\s+)?",
+                       re.IGNORECASE)
+#: After "from": words naming a kind of institution, then the countries: "from public
+#: employment services of France", "from EU member states, namely Spain".
+_THEN_COUNTRIES = re.compile(r"\b(?:of|in|namely|including|notably|such as|i\.e\.,?)\s+"
+                             r"(?:the\s+)?", re.IGNORECASE)
+#: Words before a demonym that make the people the partner's own: "their Peruvian peers".
+_OWN_PEOPLE = re.compile(r"\b(?:their|its|his|her|local|partner|national|host)\s+$",
+                         re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ExpertMention:
+    """Experts from country ``alpha2``: ``start``/``end`` is the whole phrase."""
+
+    alpha2: str
+    start: int
+    end: int
+    rule: str
+
+
+def _country_list(text: str, pos: int, mentions: list[CountryMention],
+                  *, limit: int = 12) -> tuple[list[CountryMention], int]:
+    """The country mentions that form a list starting at ``pos``: "France, Italy and
+    Spain", "Swedish, Polish, and French"; returns them and where the list ends."""
+    by_start = {m.start: m for m in mentions}
+    found: list[CountryMention] = []
+    while len(found) < limit:
+        # skip "[EU and regional]"-style asides and brackets before an item
+        skip = re.match(r"\s*(?:\[[^\]]{0,40}\]\s*)?", text[pos:])
+        at = pos + (skip.end() if skip else 0)
+        mention = by_start.get(at)
+        if mention is None:
+            break
+        found.append(mention)
+        pos = mention.end
+        sep = _LIST_SEP.match(text[pos:])
+        if not sep or not sep.group(0):
+            break
+        nxt = pos + sep.end()
+        if nxt not in by_start:
+            break
+        pos = nxt
+    return found, pos
+
+
+def _list_after_from(text: str, pos: int, end: int, mentions: list[CountryMention]
+                     ) -> tuple[list[CountryMention], int]:
+    """The country list right after "from", or after the words naming the kind of
+    institution that follow it (at most eight words, within the sentence)."""
+    listed, list_end = _country_list(text, pos, mentions)
+    if listed:
+        return listed, list_end
+    stop = min(end, pos + 120)
+    sentence_end = re.search(r"[.;!?](?:\s|$)", text[pos:stop])
+    stop = pos + sentence_end.start() if sentence_end else stop
+    for m in _THEN_COUNTRIES.finditer(text, pos, stop):
+        if len(text[pos:m.start()].split()) > 8:
+            break
+        listed, list_end = _country_list(text, m.end(), mentions)
+        if listed:
+            return listed, list_end
+    return [], pos
+
+
+def find_experts(text: str, *, start: int = 0, end: int | None = None,
+                 mentions: list[CountryMention] | None = None) -> list[ExpertMention]:
+    """Expert countries stated in ``text[start:end]``.
+
+    Examples
+    --------
+    >>> t = "Experts from France and Spain met the Ministry; Swedish and Dutch expertise too."
+    >>> sorted({e.alpha2 for e in find_experts(t)})
+    ['ES', 'FR', 'NL', 'SE']
+    >>> find_experts("A study visit to Ireland showed Brazilian practice.")
+    []
+    """
+    end = len(text) if end is None else end
+    if mentions is None:
+        mentions = find_countries(text, start=start, end=end)
+    out: list[ExpertMention] = []
+    # "experts from A, B and C" / "expertise mobilised from Swedish institutions"
+    for pattern, rule in ((_NOUN_THEN_FROM, "experts-from-list"),
+                          (_MOBILISED_FROM, "mobilised-from-list")):
+        for m in pattern.finditer(text, start, end):
+            listed, list_end = _list_after_from(text, m.end(), end, mentions)
+            while listed:
+                for mention in listed:
+                    out.append(ExpertMention(mention.alpha2, m.start(), list_end, rule))
+                more = _AND_FROM.match(text, list_end, end)
+                listed, list_end = (_list_after_from(text, more.end(), end, mentions)
+                                    if more else ([], list_end))
+    # "Swedish, French and Spanish expertise", "a Dutch expert", "Belgian and Dutch experts"
+    for mention in mentions:
+        if mention.kind != "demonym":
+            continue
+        listed, list_end = _country_list(text, mention.start, mentions)
+        if not listed or any(m.kind != "demonym" for m in listed):
+            continue
+        if _OWN_PEOPLE.search(text[max(start, mention.start - 12):mention.start]):
+            continue
+        tail = re.match(r"[\s\-]+" + _FILLER + _NOUN + r"\b", text[list_end:end], re.IGNORECASE)
+        if tail:
+            for item in listed:
+                out.append(ExpertMention(item.alpha2, mention.start, list_end + tail.end(),
+                                         "demonym-experts"))
+    return _dedupe(out)
+
+
+def _dedupe(found: list[ExpertMention]) -> list[ExpertMention]:
+    best: dict[str, ExpertMention] = {}
+    for e in sorted(found, key=lambda e: (e.start, e.end)):
+        best.setdefault(e.alpha2, e)
+    return sorted(best.values(), key=lambda e: (e.start, e.alpha2))

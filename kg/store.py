@@ -1,0 +1,126 @@
+"""The embedded store: a persistent Oxigraph database, one named graph per source.
+
+Layout of a store folder::
+
+    DIR/oxigraph/         the Oxigraph database
+    DIR/sources/SHA.txt   the decoded text of every document version stored, by digest
+
+Every write replaces whole named graphs in one SPARQL update, which Oxigraph applies
+as one transaction: a failed build leaves the previous contents as they were.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+
+DEFAULT_STORE = Path(".coopgraph")
+ENV_STORE = "COOPGRAPH_STORE"
+
+
+def default_store_path() -> Path:
+    """``$COOPGRAPH_STORE`` or ``./.coopgraph``."""
+    return Path(os.environ.get(ENV_STORE) or DEFAULT_STORE)
+
+
+class EmbeddedStore:
+    """A coopgraph store folder (see the module docstring)."""
+
+    def __init__(self, path: Path, *, read_only: bool = False):
+        self.path = Path(path)
+        db = self.path / "oxigraph"
+        if read_only:
+            if not db.is_dir():
+                raise FileNotFoundError(f"{self.path}: no coopgraph store here (run "
+                                        "`coopgraph build` first)")
+            self.ox = ox.Store.read_only(str(db))
+        else:
+            db.mkdir(parents=True, exist_ok=True)
+            self.ox = ox.Store(str(db))
+
+    # -- sources ---------------------------------------------------------------
+    def save_source(self, sha256: str, text: str) -> None:
+        """Keep the decoded text of a document version (content-addressed)."""
+        folder = self.path / "sources"
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{sha256}.txt"
+        if not target.exists():
+            tmp = target.with_suffix(".tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(target)
+
+    def load_source(self, sha256: str) -> str | None:
+        """The text saved for ``sha256``, or None."""
+        target = self.path / "sources" / f"{sha256}.txt"
+        return target.read_text(encoding="utf-8") if target.exists() else None
+
+    def prune_sources(self, keep: Iterable[str]) -> None:
+        """Remove saved texts of document versions no longer in the store."""
+        keep = set(keep)
+        for path in (self.path / "sources").glob("*.txt"):
+            if path.stem not in keep:
+                path.unlink()
+
+    # -- graphs ----------------------------------------------------------------
+    def documents(self) -> dict[str, str]:
+        """Name -> SHA-256 of every source document in the store."""
+        rows = self.ox.query(
+            "PREFIX cg: <https://w3id.org/coopgraph/ontology#> "
+            "PREFIX dcterms: <http://purl.org/dc/terms/> "
+            "SELECT ?name ?sha WHERE { GRAPH ?g { ?d a cg:SourceDocument ; "
+            "dcterms:title ?name ; cg:sha256 ?sha } }")
+        return {row["name"].value: row["sha"].value for row in rows}
+
+    def replace(self, graphs: Mapping[URIRef, Graph], *, drop: Iterable[URIRef] = ()) -> None:
+        """Atomically drop the graphs ``drop`` and set each graph of ``graphs``.
+
+        Raises
+        ------
+        OSError or SyntaxError
+            When Oxigraph refuses the update; nothing is then written.
+        """
+        parts = [f"DROP SILENT GRAPH <{g}>" for g in sorted({*drop, *graphs})]
+        body = []
+        for name in sorted(graphs):
+            triples = graphs[name].serialize(format="nt", encoding="utf-8").decode("utf-8")
+            body.append(f"GRAPH <{name}> {{\n{triples}}}")
+        if body:
+            parts.append("INSERT DATA {\n" + "\n".join(body) + "\n}")
+        if parts:
+            self.ox.update(" ;\n".join(parts))
+            self.ox.flush()
+
+    def graph_names(self) -> list[str]:
+        """The IRIs of the named graphs, sorted."""
+        return sorted(g.value for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def __len__(self) -> int:
+        return len(self.ox)
+
+    def query(self, sparql: str):
+        """Run a SPARQL query over the union of all graphs."""
+        return self.ox.query(sparql, use_default_graph_as_union=True)
+
+    def dataset(self):
+        """The store as an rdflib Dataset (through oxrdflib), for rdflib users.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> store = EmbeddedStore(Path(tempfile.mkdtemp()))
+        >>> len(store.dataset())
+        0
+        """
+        from rdflib import Dataset
+
+        return Dataset(store=_OxrdflibStore(self.ox))
+
+
+def _OxrdflibStore(store: ox.Store):
+    from oxrdflib import OxigraphStore
+
+    return OxigraphStore(store=store)

@@ -1,0 +1,182 @@
+"""The build: demo corpus, determinism, incremental builds, bad input, atomic writes."""
+
+from __future__ import annotations
+
+import codecs
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+from conftest import DATA, ROOT, store_quads
+from rdflib import Graph, Literal, URIRef
+
+from kg.build import build
+from kg.cli import cli
+from kg.evaluate import evaluate_store
+from kg.store import EmbeddedStore
+
+CORPUS = ROOT / "corpus"
+
+
+def test_demo_build_loads_every_document(demo_store):
+    _, summary = demo_store
+    assert summary.problems == ()
+    assert summary.documents == 5
+    assert summary.actions == 40  # corpus/gold.json: 44 bullets, 4 repeated
+    assert summary.validation.conforms, summary.validation.violations[:5]
+
+
+def test_demo_build_scores_against_its_gold(demo_store):
+    store, _ = demo_store
+    scores = {s.field: s for s in evaluate_store(CORPUS / "gold.json",
+                                                 EmbeddedStore(store, read_only=True))}
+    assert scores["actions"].f1 == 1.0
+    assert scores["partner_country"].f1 >= 0.9
+    assert scores["expert_countries"].f1 >= 0.9
+    assert scores["themes"].f1 >= 0.8
+    assert scores["action_codes"].f1 >= 0.9
+
+
+def test_building_twice_gives_the_same_quads(demo_store, tmp_path):
+    store, _ = demo_store
+    again = tmp_path / "again"
+    build(None, store=again)
+    assert store_quads(again) == store_quads(store)
+    rebuilt = tmp_path / "rebuilt"
+    shutil.copytree(store, rebuilt)
+    build(None, store=rebuilt)
+    assert store_quads(rebuilt) == store_quads(store)
+
+
+def _copy(names, folder):
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        shutil.copy(CORPUS / name, folder / name)
+    return folder
+
+
+def test_incremental_build_equals_full_build(tmp_path):
+    first = _copy(["actions-bullets.txt"], tmp_path / "a")
+    second = _copy(["actions-labelled.txt"], tmp_path / "b")
+    both = _copy(["actions-bullets.txt", "actions-labelled.txt"], tmp_path / "ab")
+    step = tmp_path / "step"
+    build([first], store=step)
+    build([second], store=step)
+    full = tmp_path / "full"
+    build([both], store=full)
+    assert store_quads(step) == store_quads(full)
+
+
+def test_adding_an_unrelated_document_adds_only_its_facts(tmp_path):
+    store = tmp_path / "s"
+    build([DATA / "loader" / "bullets-mixed.txt"], store=store)
+    before = store_quads(store)
+    build([DATA / "loader" / "labelled-mixed.txt"], store=store)
+    after = store_quads(store)
+    added = after - before
+    assert before <= after
+    graphs = {q[3] for q in added}
+    assert len(graphs) <= 3, graphs  # the new document, the vocabularies, the findings
+    assert any("labelled-mixed" in g for g in graphs)
+
+
+def test_rebuilding_a_changed_document_replaces_its_facts(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    doc = folder / "one.txt"
+    doc.write_text((DATA / "loader" / "bullets-mixed.txt").read_text(encoding="utf-8"))
+    store = tmp_path / "s"
+    build([folder], store=store)
+    doc.write_text(doc.read_text(encoding="utf-8").replace("Ghana", "Zambia")
+                   .replace("Ghanaian", "Zambian"), encoding="utf-8")
+    build([folder], store=store)
+    fresh = tmp_path / "fresh"
+    build([folder], store=fresh)
+    assert store_quads(store) == store_quads(fresh)
+    assert not any("Ghana" in q[2] for q in store_quads(store))
+
+
+BAD = {
+    "empty.txt": b"",
+    "binary.txt": b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00" * 20,
+    "page.txt": b"<!DOCTYPE html>\n<html><body>Action</body></html>\n",
+    "truncated.txt": "• Support to the Ministry of Labour of Perú".encode()[:-1],
+    "huge-line.txt": b"x" * 5_000_000,
+}
+
+
+def test_bad_documents_are_reported_and_the_rest_loads(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name, data in BAD.items():
+        (folder / name).write_bytes(data)
+    text = (DATA / "loader" / "bullets-mixed.txt").read_text(encoding="utf-8")
+    (folder / "good.txt").write_text(text, encoding="utf-8")
+    (folder / "latin1.txt").write_bytes(text.replace("•", "-").encode("cp1252"))
+    (folder / "utf16.txt").write_bytes(codecs.BOM_UTF16_LE + text.encode("utf-16-le"))
+    (folder / "labelled.txt").write_bytes((DATA / "loader" / "labelled-mixed.txt").read_bytes())
+    summary = build([folder], store=tmp_path / "s")
+    rejected = {p.source: p.message for p in summary.problems}
+    assert set(BAD) <= set(rejected)
+    assert "empty" in rejected["empty.txt"]
+    assert "binary" in rejected["binary.txt"]
+    assert "HTML" in rejected["page.txt"]
+    assert "truncated" in rejected["truncated.txt"]
+    assert "5,000,000 characters" in rejected["huge-line.txt"]
+    assert summary.rejected_documents == len(BAD)
+    # the block with no title in labelled.txt is rejected, its line named
+    block = [p for p in summary.problems if p.source == "labelled.txt"]
+    assert [(p.line, p.message) for p in block] == [(22, "labelled block 3 has no title")]
+    assert summary.rejected_blocks == 1
+    assert summary.documents == 4  # good, latin1, utf16, labelled
+    assert any("latin1.txt" in w and "cp1252" in w for w in summary.warnings)
+
+
+def test_cli_exit_code_and_summary_for_bad_input(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "empty.txt").write_bytes(b"")
+    shutil.copy(DATA / "loader" / "bullets-mixed.txt", folder / "good.txt")
+    result = CliRunner().invoke(cli, ["build", str(folder), "--store", str(tmp_path / "s")])
+    assert result.exit_code == 1
+    assert "empty.txt: empty document" in result.output
+    assert "rejected documents" in result.output
+
+
+def test_a_failed_write_leaves_the_store_as_it_was(tmp_path):
+    store = tmp_path / "s"
+    build([DATA / "loader" / "bullets-mixed.txt"], store=store)
+    before = store_quads(store)
+    broken = Graph()
+    broken.add((URIRef("https://w3id.org/coopgraph/id/x"), URIRef("https://example.org/p"),
+                Literal("fine")))
+    broken.add((URIRef("https://w3id.org/coopgraph/id/bad iri"), URIRef("https://example.org/p"),
+                Literal("refused")))
+    db = EmbeddedStore(store)
+    graph_names = [URIRef(g) for g in db.graph_names()]
+    with pytest.raises(SyntaxError):
+        db.replace({URIRef("https://w3id.org/coopgraph/id/graph/new"): broken}, drop=graph_names)
+    del db
+    assert store_quads(store) == before
+
+
+def test_action_summary_contract(demo_store):
+    store, _ = demo_store
+    result = CliRunner().invoke(cli, ["query", "action-summary", "--format", "json",
+                                      "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["head"]["vars"] == [
+        "action", "title", "partnerInstitution", "partnerCountry", "expertCountries",
+        "themes", "assistanceTypes", "actionCodes", "startDate", "endDate", "sources"]
+    rows = data["results"]["bindings"]
+    assert len(rows) == 40
+    assert len({r["action"]["value"] for r in rows}) == 40
+    for row in rows:
+        for var in ("expertCountries", "themes", "actionCodes"):
+            if var in row:
+                values = row[var]["value"].split(" ")
+                assert values == sorted(values)
+    merged = [r for r in rows if len(r["sources"]["value"].split(" ")) == 2]
+    assert len(merged) == 4  # the actions both demo lists describe
