@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import RDF, RDFS, Graph, URIRef
+from rdflib.namespace import SKOS
 
 from kg.documents import Document, DocumentError, discover, read_document
 from kg.extract import extract_actions
@@ -73,8 +74,9 @@ def extract_document(doc: Document) -> tuple[list[Record], list[Problem], set[st
     return records, problems, {s.layout for s in segments}
 
 
-def _read_inputs(paths: list[Path], problems: list[Problem], warnings: list[str]
-                 ) -> dict[str, Document]:
+def _read_inputs(
+    paths: list[Path], problems: list[Problem], warnings: list[str]
+) -> dict[str, Document]:
     docs: dict[str, Document] = {}
     for path, name in _named_files(paths):
         try:
@@ -111,8 +113,9 @@ def vocabulary_graphs() -> dict[URIRef, Graph]:
     return graphs
 
 
-def build(paths: list[Path] | None, *, store: Path, clean: bool = False,
-          progress: Progress | None = None) -> BuildSummary:
+def build(
+    paths: list[Path] | None, *, store: Path, clean: bool = False, progress: Progress | None = None
+) -> BuildSummary:
     """Build ``paths`` (files or folders; the demo corpus when None) into ``store``.
 
     Parameters
@@ -153,8 +156,9 @@ def build(paths: list[Path] | None, *, store: Path, clean: bool = False,
     graphs: dict[URIRef, Graph] = {}
     for name in names:
         doc = docs[name]
-        graphs[document_iri(name)] = document_graph(name, doc.text, doc.sha256, layouts[name],
-                                                    res.records[name], res)
+        graphs[document_iri(name)] = document_graph(
+            name, doc.text, doc.sha256, layouts[name], res.records[name], res
+        )
     graphs[FINDINGS_GRAPH] = findings_graph(res.findings)
     report = _validate(graphs, progress)
     graphs.update(vocabulary_graphs())
@@ -165,27 +169,59 @@ def build(paths: list[Path] | None, *, store: Path, clean: bool = False,
     db.prune_sources(doc.sha256 for doc in docs.values())
     kinds = Counter(r.kind for recs in records.values() for r in recs)
     entities = Counter(str(iri).split("/id/")[1].split("/")[0] for iri in set(res.iris.values()))
-    countries = len({f.value for recs in res.records.values() for r in recs for f in r.facts
-                     if f.value.startswith("country:")})
+    countries = len(
+        {
+            f.value
+            for recs in res.records.values()
+            for r in recs
+            for f in r.facts
+            if f.value.startswith("country:")
+        }
+    )
     rejected_docs = sum(1 for p in problems if p.line is None or p.source not in docs)
     return BuildSummary(
-        documents=len(docs), actions=entities["action"], organisations=entities["organisation"],
-        countries=countries, triples=len(db), rejected_documents=rejected_docs,
-        rejected_blocks=len(problems) - rejected_docs, problems=tuple(problems),
-        warnings=tuple(warnings), validation=report, store=store,
-        seconds=time.perf_counter() - started, per_kind=dict(sorted(kinds.items())),
+        documents=len(docs),
+        actions=entities["action"],
+        organisations=entities["organisation"],
+        countries=countries,
+        triples=len(db),
+        rejected_documents=rejected_docs,
+        rejected_blocks=len(problems) - rejected_docs,
+        problems=tuple(problems),
+        warnings=tuple(warnings),
+        validation=report,
+        store=store,
+        seconds=time.perf_counter() - started,
+        per_kind=dict(sorted(kinds.items())),
     )
+
+
+#: The ontology and vocabulary triples the shapes look at: classes, sub-classes and
+#: scheme membership (labels and definitions are not needed to validate data).
+_CONTEXT_PREDICATES = (RDF.type, RDFS.subClassOf, RDFS.subPropertyOf, SKOS.inScheme)
+
+
+def validation_context() -> Graph:
+    """The slice of the ontology and vocabularies that data validation needs."""
+    full = load_ontology()
+    context = Graph()
+    for predicate in _CONTEXT_PREDICATES:
+        for s, o in full.subject_objects(predicate):
+            context.add((s, predicate, o))
+    return context
 
 
 def _validate(graphs: dict[URIRef, Graph], progress: Progress | None) -> ValidationReport:
     """Validate every graph on its own (shapes are local to a focus node)."""
-    ontology = load_ontology()
+    ontology = validation_context()
     conforms = True
     violations = []
-    for i, (name, graph) in enumerate(sorted(graphs.items()), 1):
+    for i, (_, graph) in enumerate(sorted(graphs.items()), 1):
         report = validate_graph(graph, ontology=ontology)
         conforms &= report.conforms
         violations += report.violations
         if progress:
             progress("validate", i, len(graphs))
-    return ValidationReport(conforms=conforms, violations=tuple(sorted(set(violations), key=lambda v: v.sort_key())))
+    return ValidationReport(
+        conforms=conforms, violations=tuple(sorted(set(violations), key=lambda v: v.sort_key()))
+    )

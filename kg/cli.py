@@ -47,8 +47,12 @@ def _pending(issue: str) -> None:
 
 def _store_option(f):
     return click.option(
-        "--store", "store", type=click.Path(file_okay=False, path_type=Path), default=None,
-        help="Store folder (default: $COOPGRAPH_STORE or ./.coopgraph).")(f)
+        "--store",
+        "store",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Store folder (default: $COOPGRAPH_STORE or ./.coopgraph).",
+    )(f)
 
 
 def _store_path(store: Path | None) -> Path:
@@ -79,8 +83,12 @@ def build(paths: tuple[Path, ...], store: Path | None, clean: bool, quiet: bool)
     progress = _progress_bar(paths)
     try:
         with progress or _null():
-            summary = run_build(list(paths) or None, store=target, clean=clean,
-                                progress=_advance(progress) if progress else None)
+            summary = run_build(
+                list(paths) or None,
+                store=target,
+                clean=clean,
+                progress=_advance(progress) if progress else None,
+            )
     except (OSError, ValueError) as err:
         raise CoopgraphError(str(err)) from err
     for problem in summary.problems:
@@ -137,24 +145,33 @@ def _print_summary(summary) -> None:
         ("triples in store", summary.triples),
         ("rejected documents", summary.rejected_documents),
         ("rejected blocks", summary.rejected_blocks),
-        ("SHACL", ("conforms" if summary.validation.conforms else "does not conform")
-         + f" ({summary.validation.errors} violations, "
-         f"{summary.validation.warnings} warnings)"),
+        (
+            "SHACL",
+            ("conforms" if summary.validation.conforms else "does not conform")
+            + f" ({summary.validation.errors} violations, "
+            f"{summary.validation.warnings} warnings)",
+        ),
         ("time", f"{summary.seconds:.1f} s"),
     ]
     for key, value in rows:
         table.add_row(key, str(value))
     Console(highlight=False).print(table)
     if summary.validation.errors:
-        for v in [v for v in summary.validation.violations if v.severity.endswith("Violation")][:20]:
+        for v in [v for v in summary.validation.violations if v.severity.endswith("Violation")][
+            :20
+        ]:
             console.print(f"[red]violation[/red] {v.focus} {v.path or ''}: {v.message}")
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_store_option
-@click.option("--ontology", "check_ontology", is_flag=True,
-              help="Check the shipped ontology and vocabularies instead of data.")
+@click.option(
+    "--ontology",
+    "check_ontology",
+    is_flag=True,
+    help="Check the shipped ontology and vocabularies instead of data.",
+)
 def validate(paths: tuple[Path, ...], store: Path | None, check_ontology: bool) -> None:
     """Check RDF data (files, or the store) against the SHACL shapes.
 
@@ -189,8 +206,9 @@ def validate(paths: tuple[Path, ...], store: Path | None, check_ontology: bool) 
         data = Graph().parse(data=_store_ntriples(db), format="nt")
     report = validate_graph(data, ontology=load_ontology())
     for v in report.violations:
-        console.print(f"{v.severity.rsplit('#', 1)[-1].lower()} {v.focus} {v.path or ''}: "
-                      f"{v.message}")
+        console.print(
+            f"{v.severity.rsplit('#', 1)[-1].lower()} {v.focus} {v.path or ''}: {v.message}"
+        )
     state = "conforms" if report.conforms else "does not conform"
     click.echo(f"{state}: {report.errors} violations, {report.warnings} warnings")
     if not report.conforms:
@@ -209,8 +227,14 @@ def _store_ntriples(db) -> str:
 @click.argument("name", required=False)
 @_store_option
 @click.option("--list", "list_queries", is_flag=True, help="List the canned queries.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]),
-              default="table", show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
 def query(name: str | None, store: Path | None, list_queries: bool, fmt: str) -> None:
     """Run a canned SPARQL query from queries/ against the store.
 
@@ -293,15 +317,31 @@ def evaluate(gold: Path, store: Path | None, as_json: bool) -> None:
     except (OSError, ValueError, KeyError) as err:
         raise CoopgraphError(f"{gold}: {err}") from err
     if as_json:
-        click.echo(json.dumps({s.field: {"precision": round(s.precision, 4),
-                                         "recall": round(s.recall, 4), "f1": round(s.f1, 4),
-                                         "tp": s.tp, "fp": s.fp, "fn": s.fn} for s in scores},
-                              indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    s.field: {
+                        "precision": round(s.precision, 4),
+                        "recall": round(s.recall, 4),
+                        "f1": round(s.f1, 4),
+                        "tp": s.tp,
+                        "fp": s.fp,
+                        "fn": s.fn,
+                    }
+                    for s in scores
+                },
+                indent=2,
+            )
+        )
         return
-    click.echo(f"{'field':18} {'precision':>9} {'recall':>7} {'F1':>6} {'tp':>5} {'fp':>4} {'fn':>4}")
+    click.echo(
+        f"{'field':18} {'precision':>9} {'recall':>7} {'F1':>6} {'tp':>5} {'fp':>4} {'fn':>4}"
+    )
     for s in scores:
-        click.echo(f"{s.field:18} {s.precision:9.3f} {s.recall:7.3f} {s.f1:6.3f} "
-                   f"{s.tp:5d} {s.fp:4d} {s.fn:4d}")
+        click.echo(
+            f"{s.field:18} {s.precision:9.3f} {s.recall:7.3f} {s.f1:6.3f} "
+            f"{s.tp:5d} {s.fp:4d} {s.fn:4d}"
+        )
 
 
 def main() -> None:

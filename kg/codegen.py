@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from rdflib import OWL, RDF, RDFS, XSD, Graph, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, Graph, URIRef
 
 from kg.ontology import load_ontology
 from kg.resources import resource_dir

@@ -18,15 +18,23 @@ from dataclasses import dataclass
 from kg.text import fold
 
 MONTHS: dict[str, int] = {}
-for _number, _names in enumerate([
-    "january jan enero janvier janeiro", "february feb febrero fevrier fevereiro",
-    "march mar marzo mars marco", "april apr abril avril",
-    "may mayo mai maio", "june jun junio juin junho",
-    "july jul julio juillet julho", "august aug agosto aout",
-    "september sep sept septiembre setiembre septembre setembro",
-    "october oct octubre octobre outubro", "november nov noviembre novembre novembro",
-    "december dec diciembre decembre dezembro",
-], 1):
+for _number, _names in enumerate(
+    [
+        "january jan enero janvier janeiro",
+        "february feb febrero fevrier fevereiro",
+        "march mar marzo mars marco",
+        "april apr abril avril",
+        "may mayo mai maio",
+        "june jun junio juin junho",
+        "july jul julio juillet julho",
+        "august aug agosto aout",
+        "september sep sept septiembre setiembre septembre setembro",
+        "october oct octubre octobre outubro",
+        "november nov noviembre novembre novembro",
+        "december dec diciembre decembre dezembro",
+    ],
+    1,
+):
     for _name in _names.split():
         MONTHS[_name] = _number
 
@@ -36,44 +44,96 @@ _D = r"(?P<{}>[0-3]?\d)(?:st|nd|rd|th|er)?"
 _SEP = r"\s*(?:-|to|until|till|a|al|au|ate|and|y|et|e)\s*"
 _OF = r"(?:\s+(?:of|de))?\s+"
 
-_PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(rx, re.IGNORECASE)) for name, rx in [
-    # 30 May - 2 June 2023
-    ("dmy-dmy", _D.format("d1") + _OF + _M.format("m1") + _SEP + _D.format("d2") + _OF
-     + _M.format("m2") + r",?\s+" + _Y.format("y")),
-    # 9-20 April 2018, 9 to 20 April 2018, 23-24 May 2024
-    ("dd-my", _D.format("d1") + _SEP + _D.format("d2") + _OF + _M.format("m") + r",?\s+"
-     + _Y.format("y")),
-    # 9-20/04/2018
-    ("dd/m/y", r"(?P<d1>[0-3]?\d)\s*-\s*(?P<d2>[0-3]?\d)/(?P<m>[01]?\d)/(?P<y>(?:19|20)\d\d)"),
-    # 19 April 2018
-    ("dmy", _D.format("d") + _OF + _M.format("m") + r",?\s+(?:of\s+|de\s+)?" + _Y.format("y")),
-    # April 19, 2018
-    ("mdy", _M.format("m") + r"\s+" + _D.format("d") + r",?\s+" + _Y.format("y")),
-    # 2016-08-16
-    ("iso", r"(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)"),
-    # 24-04-2023, 16/08/2016, 16.08.2016
-    ("d/m/y", r"(?P<d>[0-3]?\d)[-/.](?P<m>[01]?\d)[-/.](?P<y>(?:19|20)\d\d)"),
-    # from May to November 2023, May-November 2023
-    ("mm-y", r"(?:from\s+|between\s+|de\s+|entre\s+)?" + _M.format("m1") + r"(?:\s+"
-     + _Y.format("y1") + r")?" + _SEP + _M.format("m2") + r",?\s+" + _Y.format("y")),
-    # June 2022
-    ("my", _M.format("m") + r",?\s+(?:of\s+|de\s+)?" + _Y.format("y")),
-    # 2022-2027, 2022/2027, from 2019 to 2021
-    ("y-y", r"(?:(?:from\s+)?" + _Y.format("y1") + r"\s*(?:-|/|to|until)\s*|between\s+"
-     + r"(?P<b1>(?:19|20)\d\d)\s+and\s+)(?P<y2>(?:19|20)\d\d)(?![-/]\d)"),
-    # since 2018, in 2021, by 2020
-    ("y", r"(?:(?<=since )|(?<=in )|(?<=by )|(?<=during )|(?<=year )|(?<=until )|"
-     r"(?<=desde )|(?<=en )|(?<=depuis )|(?<=conference )|(?<=forum )|(?<=summit )|"
-     r"(?<=meeting )|(?<=congress )|(?<=for ))" + _Y.format("y") + r"(?![-/]\d)"),
-    # 2 to 5 March (no year)
-    ("dd-m", _D.format("d1") + _SEP + _D.format("d2") + _OF + _M.format("m")
-     + r"(?!\s*,?\s*(?:of\s+|de\s+)?(?:19|20)\d\d)"),
-    # the 2014 South Asia Labour Conference
-    ("y", _Y.format("y") + r"(?=\s+(?:[\w\-]+\s+){0,4}(?:conference|forum|summit|meeting|"
-     r"congress|seminar|workshop|edition)\b)"),
-    # a day and month with no year: 19 April
-    ("dm", _D.format("d") + _OF + _M.format("m") + r"(?!\s*,?\s*(?:of\s+|de\s+)?(?:19|20)\d\d)"),
-]]
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (name, re.compile(rx, re.IGNORECASE))
+    for name, rx in [
+        # 30 May - 2 June 2023
+        (
+            "dmy-dmy",
+            _D.format("d1")
+            + _OF
+            + _M.format("m1")
+            + _SEP
+            + _D.format("d2")
+            + _OF
+            + _M.format("m2")
+            + r",?\s+"
+            + _Y.format("y"),
+        ),
+        # 9-20 April 2018, 9 to 20 April 2018, 23-24 May 2024
+        (
+            "dd-my",
+            _D.format("d1")
+            + _SEP
+            + _D.format("d2")
+            + _OF
+            + _M.format("m")
+            + r",?\s+(?:of\s+|de\s+)?"
+            + _Y.format("y"),
+        ),
+        # 9-20/04/2018
+        ("dd/m/y", r"(?P<d1>[0-3]?\d)\s*-\s*(?P<d2>[0-3]?\d)/(?P<m>[01]?\d)/(?P<y>(?:19|20)\d\d)"),
+        # 19 April 2018
+        ("dmy", _D.format("d") + _OF + _M.format("m") + r",?\s+(?:of\s+|de\s+)?" + _Y.format("y")),
+        # April 19, 2018
+        ("mdy", _M.format("m") + r"\s+" + _D.format("d") + r",?\s+" + _Y.format("y")),
+        # 2016-08-16
+        ("iso", r"(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)"),
+        # 24-04-2023, 16/08/2016, 16.08.2016
+        ("d/m/y", r"(?P<d>[0-3]?\d)[-/.](?P<m>[01]?\d)[-/.](?P<y>(?:19|20)\d\d)"),
+        # from May to November 2023, May-November 2023
+        (
+            "mm-y",
+            r"(?:from\s+|between\s+|de\s+|entre\s+)?"
+            + _M.format("m1")
+            + r"(?:\s+"
+            + _Y.format("y1")
+            + r")?"
+            + _SEP
+            + _M.format("m2")
+            + r",?\s+"
+            + _Y.format("y"),
+        ),
+        # June 2022
+        ("my", _M.format("m") + r",?\s+(?:of\s+|de\s+)?" + _Y.format("y")),
+        # 2022-2027, 2022/2027, from 2019 to 2021
+        (
+            "y-y",
+            r"(?:(?:from\s+)?"
+            + _Y.format("y1")
+            + r"\s*(?:-|/|to|until)\s*|between\s+"
+            + r"(?P<b1>(?:19|20)\d\d)\s+and\s+)(?P<y2>(?:19|20)\d\d)(?![-/]\d)",
+        ),
+        # since 2018, in 2021, by 2020
+        (
+            "y",
+            r"(?:(?<=since )|(?<=in )|(?<=by )|(?<=during )|(?<=year )|(?<=until )|"
+            r"(?<=desde )|(?<=en )|(?<=depuis )|(?<=conference )|(?<=forum )|(?<=summit )|"
+            r"(?<=meeting )|(?<=congress )|(?<=for ))" + _Y.format("y") + r"(?![-/]\d)",
+        ),
+        # 2 to 5 March (no year)
+        (
+            "dd-m",
+            _D.format("d1")
+            + _SEP
+            + _D.format("d2")
+            + _OF
+            + _M.format("m")
+            + r"(?!\s*,?\s*(?:of\s+|de\s+)?(?:19|20)\d\d)",
+        ),
+        # the 2014 South Asia Labour Conference
+        (
+            "y",
+            _Y.format("y") + r"(?=\s+(?:[\w\-]+\s+){0,4}(?:conference|forum|summit|meeting|"
+            r"congress|seminar|workshop|edition)\b)",
+        ),
+        # a day and month with no year: 19 April
+        (
+            "dm",
+            _D.format("d") + _OF + _M.format("m") + r"(?!\s*,?\s*(?:of\s+|de\s+)?(?:19|20)\d\d)",
+        ),
+    ]
+]
 
 
 #: The names of the date forms, in the order they are tried.
@@ -155,8 +215,14 @@ def _pair(start: str | None, end: str | None) -> tuple[str, str] | None:
     return start, end
 
 
-def find_periods(text: str, *, start: int = 0, end: int | None = None,
-                 year: int | None = None, folded: str | None = None) -> Iterator[Period]:
+def find_periods(
+    text: str,
+    *,
+    start: int = 0,
+    end: int | None = None,
+    year: int | None = None,
+    folded: str | None = None,
+) -> Iterator[Period]:
     """Yield the dates and periods in ``text[start:end]``, left to right, without
     overlaps (the longest form wins).
 
@@ -201,7 +267,7 @@ _CODE_CONTEXT = re.compile(r"(action|accion|socieux\s*\+?|code|ref\.?|n[o°º]\.
 
 def _is_action_code(folded: str, a: int, b: int, form: str) -> bool:
     """``2023-11`` after "Action" is a code, not a period."""
-    return form == "y-y" and bool(_CODE_CONTEXT.search(folded[max(0, a - 20):a]))
+    return form == "y-y" and bool(_CODE_CONTEXT.search(folded[max(0, a - 20) : a]))
 
 
 def parse_date(value: str) -> Period | None:

@@ -48,8 +48,15 @@ class Document:
 class DocumentError(ValueError):
     """A document that cannot be read; ``str()`` names the file and the position."""
 
-    def __init__(self, name: str, message: str, *, line: int | None = None,
-                 column: int | None = None, offset: int | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        message: str,
+        *,
+        line: int | None = None,
+        column: int | None = None,
+        offset: int | None = None,
+    ) -> None:
         self.name, self.message = name, message
         self.line, self.column, self.offset = line, column, offset
         where = name
@@ -72,17 +79,20 @@ def _decode(name: str, data: bytes) -> tuple[str, str, list[str]]:
             try:
                 return data.decode(encoding), encoding, []
             except UnicodeDecodeError as err:
-                raise DocumentError(name, f"invalid {encoding} ({err.reason})",
-                                    offset=err.start) from None
+                raise DocumentError(
+                    name, f"invalid {encoding} ({err.reason})", offset=err.start
+                ) from None
     if b"\x00" in data[:4096]:
-        raise DocumentError(name, "binary data (NUL bytes), not a text document",
-                            offset=data.index(b"\x00"))
+        raise DocumentError(
+            name, "binary data (NUL bytes), not a text document", offset=data.index(b"\x00")
+        )
     try:
         return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError as err:
         if err.end >= len(data) and err.reason == "unexpected end of data":
-            raise DocumentError(name, "truncated: the file ends inside a UTF-8 character",
-                                offset=err.start) from None
+            raise DocumentError(
+                name, "truncated: the file ends inside a UTF-8 character", offset=err.start
+            ) from None
         bad = err.start
     try:
         text = data.decode("cp1252")
@@ -127,24 +137,32 @@ def read_document(name: str, data: bytes) -> Document:
         raise DocumentError(name, "empty document")
     controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\t")
     if controls > MAX_CONTROL_SHARE * len(text):
-        first = next(i for i, ch in enumerate(text)
-                     if unicodedata.category(ch) == "Cc" and ch not in "\n\t")
+        first = next(
+            i for i, ch in enumerate(text) if unicodedata.category(ch) == "Cc" and ch not in "\n\t"
+        )
         line, col = _line_col(text, first)
-        raise DocumentError(name, "binary data (control characters), not a text document",
-                            line=line, column=col)
+        raise DocumentError(
+            name, "binary data (control characters), not a text document", line=line, column=col
+        )
     html = _HTML.search(text[:20_000])
     if html:
         line, col = _line_col(text, html.start())
-        raise DocumentError(name, "HTML markup: save the page as plain text first",
-                            line=line, column=col)
+        raise DocumentError(
+            name, "HTML markup: save the page as plain text first", line=line, column=col
+        )
     for number, line_text in enumerate(text.split("\n"), 1):
         if len(line_text) > MAX_LINE:
             raise DocumentError(
-                name, f"line of {len(line_text):,} characters (limit {MAX_LINE:,}): "
-                "not a document in a known layout", line=number, column=MAX_LINE + 1)
+                name,
+                f"line of {len(line_text):,} characters (limit {MAX_LINE:,}): "
+                "not a document in a known layout",
+                line=number,
+                column=MAX_LINE + 1,
+            )
     digest = hashlib.sha256(data).hexdigest()
-    return Document(name=name, text=text, sha256=digest, encoding=encoding,
-                    warnings=tuple(warnings))
+    return Document(
+        name=name, text=text, sha256=digest, encoding=encoding, warnings=tuple(warnings)
+    )
 
 
 def read_path(path: Path, *, name: str | None = None) -> Document:
@@ -163,8 +181,9 @@ def discover(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found += sorted(p for p in path.rglob("*")
-                            if p.is_file() and p.suffix.lower() in {".txt", ".text"})
+            found += sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in {".txt", ".text"}
+            )
         elif path.exists():
             found.append(path)
         else:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from kg.text import normalise_key
 
@@ -90,8 +90,11 @@ def score(gold: dict, built: dict[str, dict[str, set[str]]]) -> list[Score]:
     """Scores of every field in :data:`FIELDS` (see the module docstring)."""
     gold_actions = [a for a in gold["actions"] if not a.get("duplicate_of")]
     files = {PurePosixPath(a["file"]).name for a in gold["actions"]}
-    in_scope = {iri: fields for iri, fields in built.items()
-                if any(PurePosixPath(s).name in files for s in fields["source"])}
+    in_scope = {
+        iri: fields
+        for iri, fields in built.items()
+        if any(PurePosixPath(s).name in files for s in fields["source"])
+    }
     by_key: dict[tuple[str, str], str] = {}
     for iri, fields in sorted(in_scope.items()):
         for title in fields["title"]:
@@ -102,8 +105,11 @@ def score(gold: dict, built: dict[str, dict[str, set[str]]]) -> list[Score]:
         iri = by_key.get((PurePosixPath(action["file"]).name, normalise_key(action["title"])))
         if iri is not None and iri not in matched.values():
             matched[i] = iri
-    scores = [Score("actions", len(matched), len(in_scope) - len(matched),
-                    len(gold_actions) - len(matched))]
+    scores = [
+        Score(
+            "actions", len(matched), len(in_scope) - len(matched), len(gold_actions) - len(matched)
+        )
+    ]
     for field in FIELDS[1:]:
         tp = fp = fn = 0
         for i, action in enumerate(gold_actions):
@@ -120,7 +126,6 @@ def score(gold: dict, built: dict[str, dict[str, set[str]]]) -> list[Score]:
 
 def evaluate_store(gold_path, store) -> list[Score]:
     """Score the store's graph against the gold file at ``gold_path``."""
-    gold = json.loads(open(gold_path, encoding="utf-8").read())
-    rows = [(r["action"].value, r["field"].value, r["value"].value)
-            for r in store.query(_ACTIONS)]
+    gold = json.loads(Path(gold_path).read_text(encoding="utf-8"))
+    rows = [(r["action"].value, r["field"].value, r["value"].value) for r in store.query(_ACTIONS)]
     return score(gold, built_actions(rows))

@@ -17,36 +17,62 @@ from kg.gazetteer import CountryMention, find_countries
 
 #: Nouns that name the people or knowledge mobilised.
 EXPERT_NOUNS = (
-    "e+xperts?", "e+xpertise", "peers?", "peer[- ]experts?", "specialists?", "practitioners?",
-    "consultants?", "teams?", "team of experts", "professionals?", "trainers?", "advis[eo]rs?",
-    "speakers?", "lecturers?", "facilitators?", "know-how",
+    "e+xperts?",
+    "e+xpertise",
+    "peers?",
+    "peer[- ]experts?",
+    "specialists?",
+    "practitioners?",
+    "consultants?",
+    "teams?",
+    "team of experts",
+    "professionals?",
+    "trainers?",
+    "advis[eo]rs?",
+    "speakers?",
+    "lecturers?",
+    "facilitators?",
+    "know-how",
 )
 _NOUN = r"(?:" + "|".join(EXPERT_NOUNS) + r")"
-_FILLER = r"(?:(?:public|senior|peer|pes|eu|national|independent|technical|labour|"  \
-          r"employment|regional|international|high[- ]level|experienced|ministry|"  \
-          r"government|short[- ]term|key|two|three|several|various|different|other|"  \
-          r"the|and|of)[\s\-]+){0,4}"
-_LIST_SEP = re.compile(r"^(?:\s*,\s*(?:and\s+|as well as\s+|&\s+)?|\s+and\s+|\s*&\s*|"
-                       r"\s+as well as\s+|\s+y\s+|\s+et\s+|\s+e\s+|\s*,?\s*along with\s+)"
-                       r"(?:the\s+)?", re.IGNORECASE)
+_FILLER = (
+    r"(?:(?:public|senior|peer|pes|eu|national|independent|technical|labour|"
+    r"employment|regional|international|high[- ]level|experienced|ministry|"
+    r"government|short[- ]term|key|two|three|several|various|different|other|"
+    r"the|and|of)[\s\-]+){0,4}"
+)
+_LIST_SEP = re.compile(
+    r"^(?:\s*,\s*(?:and\s+|as well as\s+|&\s+)?|\s+and\s+|\s*&\s*|"
+    r"\s+as well as\s+|\s+y\s+|\s+et\s+|\s+e\s+|\s*,?\s*along with\s+)"
+    r"(?:the\s+)?",
+    re.IGNORECASE,
+)
 #: An expert noun, then "of" or, a few words on, "from": "experts mobilised by SOCIEUX+
 #: from", "Experts' teams - from", "specialists of".
 _NOUN_THEN_FROM = re.compile(
     r"\b" + _NOUN + r"(?:\s+of\s+|(?:[\s\-–—’'\)]+(?:[\w+’'\-]+\s+){0,6}?)?(?:came\s+|"
     r"coming\s+|drawn\s+|mobili[sz]ed\s+|deployed\s+|recruited\s+)?(?:from|based\s+in)\s+)"
-    r"(?:the\s+)?", re.IGNORECASE)
-_MOBILISED_FROM = re.compile(r"\b(?:mobili[sz]ed|enlisted|drawn|brought|came|come|sourced)\s+"
-                             r"from\s+(?:the\s+)?", re.IGNORECASE)
+    r"(?:the\s+)?",
+    re.IGNORECASE,
+)
+_MOBILISED_FROM = re.compile(
+    r"\b(?:mobili[sz]ed|enlisted|drawn|brought|came|come|sourced)\s+"
+    r"from\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
 #: "..., and from the region, namely Serbia": a further list in the same sentence.
-_AND_FROM = re.compile(r"\s*,?\s*(?:and|as well as)\s+(?:also\s+)?from\s+(?:the\s+)?",
-                       re.IGNORECASE)
+_AND_FROM = re.compile(
+    r"\s*,?\s*(?:and|as well as)\s+(?:also\s+)?from\s+(?:the\s+)?", re.IGNORECASE
+)
 #: After "from": words naming a kind of institution, then the countries: "from public
 #: employment services of France", "from EU member states, namely Spain".
-_THEN_COUNTRIES = re.compile(r"\b(?:of|in|namely|including|notably|such as|i\.e\.,?)\s+"
-                             r"(?:the\s+)?", re.IGNORECASE)
+_THEN_COUNTRIES = re.compile(
+    r"\b(?:of|in|namely|including|notably|such as|i\.e\.,?)\s+"
+    r"(?:the\s+)?",
+    re.IGNORECASE,
+)
 #: Words before a demonym that make the people the partner's own: "their Peruvian peers".
-_OWN_PEOPLE = re.compile(r"\b(?:their|its|his|her|local|partner|national|host)\s+$",
-                         re.IGNORECASE)
+_OWN_PEOPLE = re.compile(r"\b(?:their|its|his|her|local|partner|national|host)\s+$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -59,8 +85,9 @@ class ExpertMention:
     rule: str
 
 
-def _country_list(text: str, pos: int, mentions: list[CountryMention],
-                  *, limit: int = 12) -> tuple[list[CountryMention], int]:
+def _country_list(
+    text: str, pos: int, mentions: list[CountryMention], *, limit: int = 12
+) -> tuple[list[CountryMention], int]:
     """The country mentions that form a list starting at ``pos``: "France, Italy and
     Spain", "Swedish, Polish, and French"; returns them and where the list ends."""
     by_start = {m.start: m for m in mentions}
@@ -84,8 +111,9 @@ def _country_list(text: str, pos: int, mentions: list[CountryMention],
     return found, pos
 
 
-def _list_after_from(text: str, pos: int, end: int, mentions: list[CountryMention]
-                     ) -> tuple[list[CountryMention], int]:
+def _list_after_from(
+    text: str, pos: int, end: int, mentions: list[CountryMention]
+) -> tuple[list[CountryMention], int]:
     """The country list right after "from", or after the words naming the kind of
     institution that follow it (at most eight words, within the sentence)."""
     listed, list_end = _country_list(text, pos, mentions)
@@ -95,7 +123,7 @@ def _list_after_from(text: str, pos: int, end: int, mentions: list[CountryMentio
     sentence_end = re.search(r"[.;!?](?:\s|$)", text[pos:stop])
     stop = pos + sentence_end.start() if sentence_end else stop
     for m in _THEN_COUNTRIES.finditer(text, pos, stop):
-        if len(text[pos:m.start()].split()) > 8:
+        if len(text[pos : m.start()].split()) > 8:
             break
         listed, list_end = _country_list(text, m.end(), mentions)
         if listed:
@@ -103,8 +131,13 @@ def _list_after_from(text: str, pos: int, end: int, mentions: list[CountryMentio
     return [], pos
 
 
-def find_experts(text: str, *, start: int = 0, end: int | None = None,
-                 mentions: list[CountryMention] | None = None) -> list[ExpertMention]:
+def find_experts(
+    text: str,
+    *,
+    start: int = 0,
+    end: int | None = None,
+    mentions: list[CountryMention] | None = None,
+) -> list[ExpertMention]:
     """Expert countries stated in ``text[start:end]``.
 
     Examples
@@ -120,16 +153,19 @@ def find_experts(text: str, *, start: int = 0, end: int | None = None,
         mentions = find_countries(text, start=start, end=end)
     out: list[ExpertMention] = []
     # "experts from A, B and C" / "expertise mobilised from Swedish institutions"
-    for pattern, rule in ((_NOUN_THEN_FROM, "experts-from-list"),
-                          (_MOBILISED_FROM, "mobilised-from-list")):
+    for pattern, rule in (
+        (_NOUN_THEN_FROM, "experts-from-list"),
+        (_MOBILISED_FROM, "mobilised-from-list"),
+    ):
         for m in pattern.finditer(text, start, end):
             listed, list_end = _list_after_from(text, m.end(), end, mentions)
             while listed:
                 for mention in listed:
                     out.append(ExpertMention(mention.alpha2, m.start(), list_end, rule))
                 more = _AND_FROM.match(text, list_end, end)
-                listed, list_end = (_list_after_from(text, more.end(), end, mentions)
-                                    if more else ([], list_end))
+                listed, list_end = (
+                    _list_after_from(text, more.end(), end, mentions) if more else ([], list_end)
+                )
     # "Swedish, French and Spanish expertise", "a Dutch expert", "Belgian and Dutch experts"
     for mention in mentions:
         if mention.kind != "demonym":
@@ -137,13 +173,16 @@ def find_experts(text: str, *, start: int = 0, end: int | None = None,
         listed, list_end = _country_list(text, mention.start, mentions)
         if not listed or any(m.kind != "demonym" for m in listed):
             continue
-        if _OWN_PEOPLE.search(text[max(start, mention.start - 12):mention.start]):
+        if _OWN_PEOPLE.search(text[max(start, mention.start - 12) : mention.start]):
             continue
         tail = re.match(r"[\s\-]+" + _FILLER + _NOUN + r"\b", text[list_end:end], re.IGNORECASE)
         if tail:
             for item in listed:
-                out.append(ExpertMention(item.alpha2, mention.start, list_end + tail.end(),
-                                         "demonym-experts"))
+                out.append(
+                    ExpertMention(
+                        item.alpha2, mention.start, list_end + tail.end(), "demonym-experts"
+                    )
+                )
     return _dedupe(out)
 
 

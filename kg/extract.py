@@ -21,37 +21,56 @@ from kg.segment import Line, Segment, is_prose, label_of
 from kg.text import fold
 from kg.vocabulary import find_concepts
 
-_CODE = re.compile(r"\b(?:action|acci[oó]n|socieux\s*\+?|code|ref\.?)\s*(?:n[o°º]\.?\s*|#\s*)?"
-                   r"(?P<code>(?:19|20)\d\d-\d{2,3})\b", re.IGNORECASE)
+_CODE = re.compile(
+    r"\b(?:action|acci[oó]n|socieux\s*\+?|code|ref\.?)\s*(?:n[o°º]\.?\s*|#\s*)?"
+    r"(?P<code>(?:19|20)\d\d-\d{2,3})\b",
+    re.IGNORECASE,
+)
 _CODE_ALONE = re.compile(r"^\s*(?P<code>(?:19|20)\d\d-\d{2,3})\b")
 #: Words before a code that make it another action's: relation and confidence.
 _RELATION_CUES = [
-    (re.compile(r"(?:previous|prior|earlier|former|preceding|first|building on|builds on|"
-                r"built on|follow(?:s|ing)?(?:[- ]up)?(?: (?:of|to|on))?|continu\w+|"
-                r"based on|results? of|extension of|phase)\W+(?:\w+\W+){0,6}$", re.I),
-     "buildsOn"),
-    (re.compile(r"(?:parallel|in coordination with|alongside|together with|jointly with|"
-                r"complement\w*)\W+(?:\w+\W+){0,6}$", re.I), "runsInParallelWith"),
+    (
+        re.compile(
+            r"(?:previous|prior|earlier|former|preceding|first|building on|builds on|"
+            r"built on|follow(?:s|ing)?(?:[- ]up)?(?: (?:of|to|on))?|continu\w+|"
+            r"based on|results? of|extension of|phase)\W+(?:\w+\W+){0,6}$",
+            re.I,
+        ),
+        "buildsOn",
+    ),
+    (
+        re.compile(
+            r"(?:parallel|in coordination with|alongside|together with|jointly with|"
+            r"complement\w*)\W+(?:\w+\W+){0,6}$",
+            re.I,
+        ),
+        "runsInParallelWith",
+    ),
 ]
 #: Context before a country name that makes it a place visited or a practice shown.
 _MENTION_ONLY = re.compile(
     r"(?:study visits?|visit(?:ed|s)?|trip|travel(?:led)?|tour|experiences?|practices?|"
     r"examples?|models?|lessons|case|cases|countries like|countries such as|such as|"
     r"like|cooperation agency|development agency|donors?|funded by|financed by)"
-    r"\W+(?:\w+\W+){0,4}$", re.IGNORECASE)
-_POSSESSIVE_OR_IN = re.compile(r"(?:\bof|\bin|\bfor|\bto|\bacross|\bthroughout)\s+(?:the\s+)?$",
-                               re.IGNORECASE)
-_GOV_WORDS = re.compile(r"^[\s’']*s?\s*(?:government|ministry|ministries|labour|labor|"
-                        r"public|national|institution|agency|employment|authorities|"
-                        r"social|workforce|commitment|recent|regional|department|office|"
-                        r"council|state|federal)", re.IGNORECASE)
+    r"\W+(?:\w+\W+){0,4}$",
+    re.IGNORECASE,
+)
+_POSSESSIVE_OR_IN = re.compile(
+    r"(?:\bof|\bin|\bfor|\bto|\bacross|\bthroughout)\s+(?:the\s+)?$", re.IGNORECASE
+)
+_GOV_WORDS = re.compile(
+    r"^[\s’']*s?\s*(?:government|ministry|ministries|labour|labor|"
+    r"public|national|institution|agency|employment|authorities|"
+    r"social|workforce|commitment|recent|regional|department|office|"
+    r"council|state|federal)",
+    re.IGNORECASE,
+)
 
 #: Weights of the places a partner country may be read from.
 WEIGHTS = {"label": 12.0, "institution": 6.0, "title": 3.0, "strong": 2.5, "plain": 1.0}
 
 
-def _fact(prop: str, value: str, start: int, end: int, rule: str,
-          confidence: float = 1.0) -> Fact:
+def _fact(prop: str, value: str, start: int, end: int, rule: str, confidence: float = 1.0) -> Fact:
     return Fact(prop, value, start, end, rule, round(confidence, 3))
 
 
@@ -68,8 +87,16 @@ def _assistance_parts(line: Line) -> tuple[list[Fact], list[Fact]] | None:
     code = re.match(r"^[A-Z]\.\d{2}\b", text)
     if not matches or (covered < 0.6 * letters and not code):
         return None
-    facts = [_fact("assistanceType", f"assistance:{m.value}", line.start + m.start,
-                   line.start + m.end, "assistance-line") for m in matches]
+    facts = [
+        _fact(
+            "assistanceType",
+            f"assistance:{m.value}",
+            line.start + m.start,
+            line.start + m.end,
+            "assistance-line",
+        )
+        for m in matches
+    ]
     unknown = []
     pos = 0
     for m in [*matches, None]:
@@ -78,8 +105,15 @@ def _assistance_parts(line: Line) -> tuple[list[Fact], list[Fact]] | None:
         piece = gap.strip(" ,;/&+-")
         if re.search(r"[A-Za-z]{4,}", piece) and piece.lower() not in {"and", "et", "y"}:
             off = line.start + pos + gap.index(piece)
-            unknown.append(_fact("unknownAssistanceType", f"text:{piece}", off,
-                                 off + len(piece), "assistance-line-unmatched"))
+            unknown.append(
+                _fact(
+                    "unknownAssistanceType",
+                    f"text:{piece}",
+                    off,
+                    off + len(piece),
+                    "assistance-line-unmatched",
+                )
+            )
         pos = m.end if m else pos
     return facts, unknown
 
@@ -87,34 +121,82 @@ def _assistance_parts(line: Line) -> tuple[list[Fact], list[Fact]] | None:
 def _institution_records(inst: Institution, local: str, rule: str) -> list[Record]:
     facts = [_fact("name", f"lang:en:{inst.name.text}", inst.name.start, inst.name.end, rule)]
     if inst.original:
-        facts.append(_fact("altName", f"lang:{inst.original_language}:{inst.original.text}",
-                           inst.original.start, inst.original.end, "bracketed-original-name"))
+        facts.append(
+            _fact(
+                "altName",
+                f"lang:{inst.original_language}:{inst.original.text}",
+                inst.original.start,
+                inst.original.end,
+                "bracketed-original-name",
+            )
+        )
     for acronym in inst.acronyms:
-        facts.append(_fact("acronym", f"text:{acronym.text}", acronym.start, acronym.end,
-                           "acronym-in-parentheses"))
+        facts.append(
+            _fact(
+                "acronym",
+                f"text:{acronym.text}",
+                acronym.start,
+                acronym.end,
+                "acronym-in-parentheses",
+            )
+        )
     kinds = find_concepts("orgkind", inst.name.text)
     if kinds:
         first = min(kinds, key=lambda m: (m.start, -m.end))
-        facts.append(_fact("classification", f"orgkind:{first.value}",
-                           inst.name.start + first.start, inst.name.start + first.end,
-                           "organisation-kind-word"))
+        facts.append(
+            _fact(
+                "classification",
+                f"orgkind:{first.value}",
+                inst.name.start + first.start,
+                inst.name.start + first.end,
+                "organisation-kind-word",
+            )
+        )
     records = []
     if inst.parent:
         parent_local = f"{local}.parent"
-        parent_facts = [_fact("name", f"lang:en:{inst.parent.text}", inst.parent.start,
-                              inst.parent.end, "parent-in-parentheses")]
+        parent_facts = [
+            _fact(
+                "name",
+                f"lang:en:{inst.parent.text}",
+                inst.parent.start,
+                inst.parent.end,
+                "parent-in-parentheses",
+            )
+        ]
         parent_kinds = find_concepts("orgkind", inst.parent.text)
         if parent_kinds:
-            parent_facts.append(_fact("classification", f"orgkind:{parent_kinds[0].value}",
-                                      inst.parent.start + parent_kinds[0].start,
-                                      inst.parent.start + parent_kinds[0].end,
-                                      "organisation-kind-word"))
-        records.append(Record("organisation", parent_local, inst.parent.start, inst.parent.end,
-                              "", tuple(parent_facts)))
-        facts.append(_fact("subOrganizationOf", f"ref:{parent_local}", inst.parent.start,
-                           inst.parent.end, "parent-in-parentheses"))
-    records.insert(0, Record("organisation", local, inst.line.start, inst.line.end, "",
-                             tuple(facts)))
+            parent_facts.append(
+                _fact(
+                    "classification",
+                    f"orgkind:{parent_kinds[0].value}",
+                    inst.parent.start + parent_kinds[0].start,
+                    inst.parent.start + parent_kinds[0].end,
+                    "organisation-kind-word",
+                )
+            )
+        records.append(
+            Record(
+                "organisation",
+                parent_local,
+                inst.parent.start,
+                inst.parent.end,
+                "",
+                tuple(parent_facts),
+            )
+        )
+        facts.append(
+            _fact(
+                "subOrganizationOf",
+                f"ref:{parent_local}",
+                inst.parent.start,
+                inst.parent.end,
+                "parent-in-parentheses",
+            )
+        )
+    records.insert(
+        0, Record("organisation", local, inst.line.start, inst.line.end, "", tuple(facts))
+    )
     return records
 
 
@@ -132,8 +214,9 @@ class _Block:
             self.title = self.labelled.pop("title")
         self.partner: Line | None = self.labelled.get("partner")
         self.partner_rule = "label-partner" if self.partner else "institution-line"
-        self.assistance: list[Line] = [self.labelled["assistance"]] \
-            if "assistance" in self.labelled else []
+        self.assistance: list[Line] = (
+            [self.labelled["assistance"]] if "assistance" in self.labelled else []
+        )
         rest = [ln for ln in seg.lines if label_of(ln) is None]
         description: list[Line] = []
         if "description" in self.labelled:
@@ -162,30 +245,59 @@ def extract_action(doc: Document, seg: Segment) -> tuple[list[Record], list[Prob
     local = f"b{seg.index}"
     text, folded = doc.text, fold(doc.text)
     t = block.title
-    facts = [_fact("title", f"text:{t.text}", t.start, t.end,
-                 "bullet-title" if seg.title else "label-title")]
+    facts = [
+        _fact(
+            "title",
+            f"text:{t.text}",
+            t.start,
+            t.end,
+            "bullet-title" if seg.title else "label-title",
+        )
+    ]
     desc_start = block.description[0].start if block.description else None
     desc_end = block.description[-1].end if block.description else None
     if block.description:
-        facts.append(_fact("description", f"text:{text[desc_start:desc_end]}", desc_start,
-                           desc_end, "description-paragraph"))
+        facts.append(
+            _fact(
+                "description",
+                f"text:{text[desc_start:desc_end]}",
+                desc_start,
+                desc_end,
+                "description-paragraph",
+            )
+        )
     problems: list[Problem] = []
     records: list[Record] = []
     inst = None
     if block.partner is not None:
         inst = parse_institution(block.partner.text, block.partner.start)
         records += _institution_records(inst, f"{local}.partner", block.partner_rule)
-        facts.append(_fact("partnerInstitution", f"ref:{local}.partner", block.partner.start,
-                           block.partner.end, block.partner_rule))
+        facts.append(
+            _fact(
+                "partnerInstitution",
+                f"ref:{local}.partner",
+                block.partner.start,
+                block.partner.end,
+                block.partner_rule,
+            )
+        )
     else:
-        problems.append(Problem(doc.name, f"{where} has no partner institution line",
-                                line_no, "error"))
+        problems.append(
+            Problem(doc.name, f"{where} has no partner institution line", line_no, "error")
+        )
         return [], problems
     for line in block.assistance:
         parts = _assistance_parts(line)
         if parts is None:
-            facts.append(_fact("unknownAssistanceType", f"text:{line.text}", line.start,
-                               line.end, "assistance-line-unmatched"))
+            facts.append(
+                _fact(
+                    "unknownAssistanceType",
+                    f"text:{line.text}",
+                    line.start,
+                    line.end,
+                    "assistance-line-unmatched",
+                )
+            )
         else:
             facts += parts[0] + parts[1]
     spans = [(t.start, t.end)] + ([(desc_start, desc_end)] if block.description else [])
@@ -197,8 +309,9 @@ def extract_action(doc: Document, seg: Segment) -> tuple[list[Record], list[Prob
     return records, problems
 
 
-def _codes_and_dates(block: _Block, spans: list[tuple[int, int]], text: str,
-                     folded: str) -> list[Fact]:
+def _codes_and_dates(
+    block: _Block, spans: list[tuple[int, int]], text: str, folded: str
+) -> list[Fact]:
     facts: list[Fact] = []
     code_line = block.labelled.get("code")
     own: set[str] = set()
@@ -206,65 +319,120 @@ def _codes_and_dates(block: _Block, spans: list[tuple[int, int]], text: str,
         m = _CODE_ALONE.match(code_line.text) or _CODE.search(code_line.text)
         if m:
             own.add(m.group("code"))
-            facts.append(_fact("actionCode", f"text:{m.group('code')}", code_line.start
-                               + m.start("code"), code_line.start + m.end("code"), "label-code"))
+            facts.append(
+                _fact(
+                    "actionCode",
+                    f"text:{m.group('code')}",
+                    code_line.start + m.start("code"),
+                    code_line.start + m.end("code"),
+                    "label-code",
+                )
+            )
     for a, b in spans:
         for m in _CODE.finditer(text, a, b):
             code = m.group("code")
-            before = text[max(a, m.start() - 90):m.start()]
+            before = text[max(a, m.start() - 90) : m.start()]
             relation = next((rel for cue, rel in _RELATION_CUES if cue.search(before)), None)
             if relation is None and ((own and code not in own) or _other_action(text, m, a)):
                 relation = "relatedAction"
             if relation:
-                facts.append(_fact(relation, f"code:{code}", m.start(), m.end(),
-                                   "action-code-reference", 0.9))
+                facts.append(
+                    _fact(
+                        relation, f"code:{code}", m.start(), m.end(), "action-code-reference", 0.9
+                    )
+                )
             elif code not in own:
                 own.add(code)
-                facts.append(_fact("actionCode", f"text:{code}", m.start("code"), m.end("code"),
-                                   "action-code-in-text", 0.9))
+                facts.append(
+                    _fact(
+                        "actionCode",
+                        f"text:{code}",
+                        m.start("code"),
+                        m.end("code"),
+                        "action-code-in-text",
+                        0.9,
+                    )
+                )
     for lab, prop in (("start", "startDate"), ("end", "endDate")):
         line = block.labelled.get(lab)
         period = parse_date(line.text) if line else None
         if period:
             value = period.start if prop == "startDate" else period.end
             facts.append(_fact(prop, f"date:{value}", line.start, line.end, f"label-{lab}"))
-    year = next((int(p.start[:4]) for a, b in spans
-                 for p in find_periods(text, start=a, end=b, folded=folded)), None)
-    periods = [p for a, b in spans for p in find_periods(text, start=a, end=b, folded=folded,
-                                                         year=year)]
+    year = next(
+        (
+            int(p.start[:4])
+            for a, b in spans
+            for p in find_periods(text, start=a, end=b, folded=folded)
+        ),
+        None,
+    )
+    periods = [
+        p for a, b in spans for p in find_periods(text, start=a, end=b, folded=folded, year=year)
+    ]
     # a bare year that a more precise date of the same year restates says nothing more
-    periods = [p for p in periods if len(p.start) > 4 or p.start != p.end or not any(
-        q is not p and len(q.start) > 4 and q.start[:4] == p.start for q in periods)]
+    periods = [
+        p
+        for p in periods
+        if len(p.start) > 4
+        or p.start != p.end
+        or not any(q is not p and len(q.start) > 4 and q.start[:4] == p.start for q in periods)
+    ]
     for p in periods:
-        facts.append(_fact("mentionedDate", f"period:{p.iso}", p.span_start, p.span_end,
-                           f"date-{p.form}"))
+        facts.append(
+            _fact("mentionedDate", f"period:{p.iso}", p.span_start, p.span_end, f"date-{p.form}")
+        )
     if not any(f.prop in ("startDate", "endDate") for f in facts):
         main = _action_period(periods, text)
         if main:
-            facts.append(_fact("startDate", f"date:{main.start}", main.span_start,
-                               main.span_end, "action-period", 0.8))
-            facts.append(_fact("endDate", f"date:{main.end}", main.span_start, main.span_end,
-                               "action-period", 0.8))
+            facts.append(
+                _fact(
+                    "startDate",
+                    f"date:{main.start}",
+                    main.span_start,
+                    main.span_end,
+                    "action-period",
+                    0.8,
+                )
+            )
+            facts.append(
+                _fact(
+                    "endDate",
+                    f"date:{main.end}",
+                    main.span_start,
+                    main.span_end,
+                    "action-period",
+                    0.8,
+                )
+            )
     return facts
 
 
 def _other_action(text: str, m: re.Match[str], floor: int) -> bool:
     """A code in a sentence that speaks of other or earlier support."""
     sentence_start = max(floor, text.rfind(".", floor, m.start()) + 1)
-    return bool(re.search(r"\b(?:previous|earlier|prior|another|other)\b",
-                          text[sentence_start:m.start()], re.IGNORECASE))
+    return bool(
+        re.search(
+            r"\b(?:previous|earlier|prior|another|other)\b",
+            text[sentence_start : m.start()],
+            re.IGNORECASE,
+        )
+    )
 
 
-_PERIOD_CUE = re.compile(r"(?:implemented|carried out|took place|held|hosted|ran|run|"
-                         r"conducted|organi[sz]ed|delivered|from|between|during|on)\W+"
-                         r"(?:\w+\W+){0,3}$", re.IGNORECASE)
+_PERIOD_CUE = re.compile(
+    r"(?:implemented|carried out|took place|held|hosted|ran|run|"
+    r"conducted|organi[sz]ed|delivered|from|between|during|on)\W+"
+    r"(?:\w+\W+){0,3}$",
+    re.IGNORECASE,
+)
 
 
 def _action_period(periods: list, text: str):
     """The period the action itself ran: a day- or month-precise one introduced by
     words such as "implemented", "took place", "hosted from"."""
     for p in periods:
-        if len(p.start) >= 7 and _PERIOD_CUE.search(text[max(0, p.span_start - 60):p.span_start]):
+        if len(p.start) >= 7 and _PERIOD_CUE.search(text[max(0, p.span_start - 60) : p.span_start]):
             return p
     return None
 
@@ -274,11 +442,13 @@ def _action_period(periods: list, text: str):
 _ORG_NAME = re.compile(
     r"\b(?:Ministry|Minist[eè]re|Ministerio|Minist[eé]rio|Secretariat|Secretar[ií]a|Department|"
     r"Directorate|Agency|Office|Institute|Council|Bureau|Fund)\s+(?:of|for|de|del|du|da|do|"
-    r"des|pour)\s+(?:(?:[A-Z][\w’'\-]*|and|of|the|for|et|y|e|de|la|du|des|del|&)[\s,]*){1,12}")
+    r"des|pour)\s+(?:(?:[A-Z][\w’'\-]*|and|of|the|for|et|y|e|de|la|du|des|del|&)[\s,]*){1,12}"
+)
 
 
-def _themes(spans: list[tuple[int, int]], text: str, folded: str,
-            names: tuple[str, ...] = ()) -> list[Fact]:
+def _themes(
+    spans: list[tuple[int, int]], text: str, folded: str, names: tuple[str, ...] = ()
+) -> list[Fact]:
     masked = [m.span() for a, b in spans for m in _ORG_NAME.finditer(text, a, b)]
     for name in names:
         for a, b in spans:
@@ -291,21 +461,29 @@ def _themes(spans: list[tuple[int, int]], text: str, folded: str,
         for m in find_concepts("theme", text, start=a, end=b, folded=folded):
             if any(x <= m.start < y for x, y in masked):
                 continue
-            seen.setdefault(m.value, _fact("theme", f"theme:{m.value}", m.start, m.end,
-                                           "theme-label"))
+            seen.setdefault(
+                m.value, _fact("theme", f"theme:{m.value}", m.start, m.end, "theme-label")
+            )
     return sorted(seen.values(), key=lambda f: f.start)
 
 
-def _countries(block: _Block, inst: Institution | None, spans: list[tuple[int, int]],
-               text: str, folded: str, records: list[Record]) -> list[Fact]:
+def _countries(
+    block: _Block,
+    inst: Institution | None,
+    spans: list[tuple[int, int]],
+    text: str,
+    folded: str,
+    records: list[Record],
+) -> list[Fact]:
     """Partner, expert and merely mentioned countries of one action block."""
     mentions: list[CountryMention] = []
     for a, b in spans:
         mentions += find_countries(text, start=a, end=b, folded=folded)
     experts = []
     for a, b in spans[1:]:
-        experts += find_experts(text, start=a, end=b,
-                                mentions=[m for m in mentions if a <= m.start < b])
+        experts += find_experts(
+            text, start=a, end=b, mentions=[m for m in mentions if a <= m.start < b]
+        )
     expert_spans = [(e.start, e.end) for e in experts]
     votes: dict[str, float] = defaultdict(float)
     first_seen: dict[str, CountryMention] = {}
@@ -326,22 +504,28 @@ def _countries(block: _Block, inst: Institution | None, spans: list[tuple[int, i
             vote(m, WEIGHTS["label"], "label-country")
     inst_mentions = []
     if inst is not None:
-        inst_mentions = find_countries(text, start=inst.line.start, end=inst.line.end,
-                                       folded=folded)
+        inst_mentions = find_countries(
+            text, start=inst.line.start, end=inst.line.end, folded=folded
+        )
         for m in inst_mentions:
             vote(m, WEIGHTS["institution"], "country-in-institution")
     title_span = spans[0]
     for m in mentions:
         if any(a <= m.start < b for a, b in expert_spans):
             continue
-        before = text[max(0, m.start - 50):m.start]
+        before = text[max(0, m.start - 50) : m.start]
         if _MENTION_ONLY.search(before):
             continue
         if title_span[0] <= m.start < title_span[1]:
             vote(m, WEIGHTS["title"], "country-in-title")
-        elif _POSSESSIVE_OR_IN.search(before) or (
-                m.kind == "demonym" and _GOV_WORDS.match(text[m.end:m.end + 40])) or \
-                (_GOV_WORDS.match(text[m.end:m.end + 40]) and text[m.end:m.end + 2] in ("’s", "'s")):
+        elif (
+            _POSSESSIVE_OR_IN.search(before)
+            or (m.kind == "demonym" and _GOV_WORDS.match(text[m.end : m.end + 40]))
+            or (
+                _GOV_WORDS.match(text[m.end : m.end + 40])
+                and text[m.end : m.end + 2] in ("’s", "'s")
+            )
+        ):
             vote(m, WEIGHTS["strong"], "country-of-partner-context")
         else:
             vote(m, WEIGHTS["plain"], "country-mentioned-in-description")
@@ -352,8 +536,16 @@ def _countries(block: _Block, inst: Institution | None, spans: list[tuple[int, i
         partner = max(votes, key=lambda c: (votes[c], -first_seen[c].start))
         if votes[partner] >= 1.0:
             m, rule = evidence[partner]
-            facts.append(_fact("partnerCountry", f"country:{partner}", m.start, m.end, rule,
-                               min(1.0, 0.5 + 0.5 * votes[partner] / total)))
+            facts.append(
+                _fact(
+                    "partnerCountry",
+                    f"country:{partner}",
+                    m.start,
+                    m.end,
+                    rule,
+                    min(1.0, 0.5 + 0.5 * votes[partner] / total),
+                )
+            )
         else:
             partner = None
     for e in experts:
@@ -363,23 +555,44 @@ def _countries(block: _Block, inst: Institution | None, spans: list[tuple[int, i
     expert_codes = {e.alpha2 for e in experts}
     for m in mentions:
         if m.alpha2 not in expert_codes and m.alpha2 != partner:
-            facts.append(_fact("mentionedCountry", f"country:{m.alpha2}", m.start, m.end,
-                               "country-mentioned"))
+            facts.append(
+                _fact(
+                    "mentionedCountry", f"country:{m.alpha2}", m.start, m.end, "country-mentioned"
+                )
+            )
             expert_codes.add(m.alpha2)
     if partner and records:
         org = records[0]
-        rule = "country-in-institution" if any(m.alpha2 == partner for m in inst_mentions) \
+        rule = (
+            "country-in-institution"
+            if any(m.alpha2 == partner for m in inst_mentions)
             else "partner-country-of-action"
+        )
         src = next((m for m in inst_mentions if m.alpha2 == partner), evidence[partner][0])
-        records[0] = Record(org.kind, org.local_id, org.start, org.end, org.layout,
-                            (*org.facts, _fact("country", f"country:{partner}", src.start,
-                                               src.end, rule, 0.9 if rule != "country-in-"
-                                               "institution" else 1.0)))
+        records[0] = Record(
+            org.kind,
+            org.local_id,
+            org.start,
+            org.end,
+            org.layout,
+            (
+                *org.facts,
+                _fact(
+                    "country",
+                    f"country:{partner}",
+                    src.start,
+                    src.end,
+                    rule,
+                    0.9 if rule != "country-in-institution" else 1.0,
+                ),
+            ),
+        )
     return facts
 
 
-def extract_actions(doc: Document, segments: Iterable[Segment]
-                    ) -> tuple[list[Record], list[Problem]]:
+def extract_actions(
+    doc: Document, segments: Iterable[Segment]
+) -> tuple[list[Record], list[Problem]]:
     """Records of every bullet and labelled segment of ``doc``, and the problems met."""
     records: list[Record] = []
     problems: list[Problem] = []

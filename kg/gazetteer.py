@@ -16,16 +16,53 @@ from kg.text import PhraseMatcher, fold
 #: Phrases that contain a country word without naming a country; matching them
 #: first (longest match wins) keeps "Latin American" from reading as "American".
 NOT_COUNTRIES = (
-    "Latin America", "Latin American", "South America", "South American", "Central America",
-    "Central American", "North America", "North American", "Sub-Saharan Africa",
-    "West Africa", "West African", "East Africa", "East African", "Southern Africa",
-    "North Africa", "Central Africa", "Central African", "Western Balkans", "Europe",
-    "European", "European Union", "Asia", "Asian", "Africa", "African", "Caribbean",
-    "Pacific", "Middle East", "South Asia", "South-East Asia", "Southeast Asia",
-    "English language", "in English", "in French", "in Spanish", "in Portuguese",
-    "French-speaking", "Spanish-speaking", "Portuguese-speaking", "English-speaking",
-    "Indian Ocean", "New Mexico", "New Jersey", "New England", "Jordan River",
-    "Georgia State", "Dominican Order",
+    "Latin America",
+    "Latin American",
+    "South America",
+    "South American",
+    "Central America",
+    "Central American",
+    "North America",
+    "North American",
+    "Sub-Saharan Africa",
+    "West Africa",
+    "West African",
+    "East Africa",
+    "East African",
+    "Southern Africa",
+    "North Africa",
+    "Central Africa",
+    "Central African",
+    "Western Balkans",
+    "Europe",
+    "European",
+    "European Union",
+    "Asia",
+    "Asian",
+    "Africa",
+    "African",
+    "Caribbean",
+    "Pacific",
+    "Middle East",
+    "South Asia",
+    "South-East Asia",
+    "Southeast Asia",
+    "English language",
+    "in English",
+    "in French",
+    "in Spanish",
+    "in Portuguese",
+    "French-speaking",
+    "Spanish-speaking",
+    "Portuguese-speaking",
+    "English-speaking",
+    "Indian Ocean",
+    "New Mexico",
+    "New Jersey",
+    "New England",
+    "Jordan River",
+    "Georgia State",
+    "Dominican Order",
 )
 #: Names shorter than this, or written in capitals, must match case-exactly.
 _CASE_SENSITIVE_MAX = 4
@@ -64,8 +101,9 @@ def _matcher() -> tuple[PhraseMatcher, frozenset[str]]:
     return PhraseMatcher(phrases, plurals=False), frozenset(exact)
 
 
-def find_countries(text: str, *, start: int = 0, end: int | None = None,
-                   folded: str | None = None) -> list[CountryMention]:
+def find_countries(
+    text: str, *, start: int = 0, end: int | None = None, folded: str | None = None
+) -> list[CountryMention]:
     """Every country mention in ``text[start:end]``, left to right.
 
     Examples
@@ -80,7 +118,7 @@ def find_countries(text: str, *, start: int = 0, end: int | None = None,
     for m in matcher.find(text, start=start, end=end, folded=folded):
         if m.kind == "none":
             continue
-        surface = text[m.start:m.end]
+        surface = text[m.start : m.end]
         if re.sub(r"[\s\-]+", " ", fold(surface)) in exact and not _same_case(surface):
             continue
         out.append(CountryMention(m.start, m.end, m.value, m.kind))

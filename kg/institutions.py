@@ -15,20 +15,99 @@ from kg.text import fold
 
 #: Function words that reveal the language of a name.
 LANGUAGE_WORDS = {
-    "es": {"de", "del", "la", "las", "el", "los", "y", "para", "nacional", "trabajo",
-           "ministerio", "servicio", "empleo", "publico", "direccion", "general", "unidad",
-           "secretaria", "instituto", "agencia", "economia", "social", "oficina"},
-    "fr": {"de", "du", "des", "la", "le", "les", "et", "pour", "l", "d", "nationale",
-           "ministere", "emploi", "agence", "travail", "fonds", "fond", "office", "direction",
-           "promotion", "jeunesse", "pole", "formation", "professionnelle"},
-    "pt": {"de", "do", "da", "dos", "das", "e", "para", "ministerio", "trabalho", "emprego",
-           "observatorio", "mercado", "instituto", "nacional", "publico", "servico"},
+    "es": {
+        "de",
+        "del",
+        "la",
+        "las",
+        "el",
+        "los",
+        "y",
+        "para",
+        "nacional",
+        "trabajo",
+        "ministerio",
+        "servicio",
+        "empleo",
+        "publico",
+        "direccion",
+        "general",
+        "unidad",
+        "secretaria",
+        "instituto",
+        "agencia",
+        "economia",
+        "social",
+        "oficina",
+    },
+    "fr": {
+        "de",
+        "du",
+        "des",
+        "la",
+        "le",
+        "les",
+        "et",
+        "pour",
+        "l",
+        "d",
+        "nationale",
+        "ministere",
+        "emploi",
+        "agence",
+        "travail",
+        "fonds",
+        "fond",
+        "office",
+        "direction",
+        "promotion",
+        "jeunesse",
+        "pole",
+        "formation",
+        "professionnelle",
+    },
+    "pt": {
+        "de",
+        "do",
+        "da",
+        "dos",
+        "das",
+        "e",
+        "para",
+        "ministerio",
+        "trabalho",
+        "emprego",
+        "observatorio",
+        "mercado",
+        "instituto",
+        "nacional",
+        "publico",
+        "servico",
+    },
 }
-_EN_WORDS = {"of", "and", "the", "for", "ministry", "national", "agency", "employment",
-             "labour", "labor", "service", "services", "office", "social", "public"}
+_EN_WORDS = {
+    "of",
+    "and",
+    "the",
+    "for",
+    "ministry",
+    "national",
+    "agency",
+    "employment",
+    "labour",
+    "labor",
+    "service",
+    "services",
+    "office",
+    "social",
+    "public",
+}
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9&/.\-+]{1,14}$")
-_PARENT_HEAD = re.compile(r"^(?:the\s+)?(?:ministry|ministere|ministerio|ministerio|department|"
-                          r"government|office|presidency|prime minister)", re.IGNORECASE)
+_PARENT_HEAD = re.compile(
+    r"^(?:the\s+)?(?:ministry|ministere|ministerio|ministerio|department|"
+    r"government|office|presidency|prime minister)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -83,9 +162,9 @@ def parse_institution(text: str, start: int) -> Institution:
 
     Examples
     --------
-    >>> i = parse_institution("Public Employment Services [Unidad del Servicio Público] (UAESPE)", 0)
+    >>> i = parse_institution("Public Employment Services [Unidad del Servicio] (UAESPE)", 0)
     >>> i.name.text, i.original.text, i.original_language, [a.text for a in i.acronyms]
-    ('Public Employment Services', 'Unidad del Servicio Público', 'es', ['UAESPE'])
+    ('Public Employment Services', 'Unidad del Servicio', 'es', ['UAESPE'])
     >>> parse_institution("Ministry of the Interior [Ministerio del Interior", 0).original.text
     'Ministerio del Interior'
     >>> i = parse_institution("State Agency (Ministry of Labour and Social Protection)", 0)
@@ -104,8 +183,11 @@ def parse_institution(text: str, start: int) -> Institution:
         if not inner_text:
             cut.append(m.span())
             continue
-        part = Part(inner_text, start + m.start(group) + lead,
-                    start + m.start(group) + lead + len(inner_text))
+        part = Part(
+            inner_text,
+            start + m.start(group) + lead,
+            start + m.start(group) + lead + len(inner_text),
+        )
         # an acronym inside the bracket: "[Fonds National (FNAS)]" or "(UNTM)"
         nested = re.search(r"\(([^()]+)\)\s*$", inner_text)
         if _is_acronym(inner_text):
@@ -113,8 +195,11 @@ def parse_institution(text: str, start: int) -> Institution:
         elif original is None and language_of(inner_text) != "en":
             if nested and _is_acronym(nested.group(1).strip()):
                 ac = nested.group(1).strip()
-                offset = part.start + nested.start(1) + (len(nested.group(1)) - len(
-                    nested.group(1).lstrip()))
+                offset = (
+                    part.start
+                    + nested.start(1)
+                    + (len(nested.group(1)) - len(nested.group(1).lstrip()))
+                )
                 acronyms.append(Part(ac, offset, offset + len(ac)))
                 head = inner_text[: nested.start()].rstrip()
                 part = Part(head, part.start, part.start + len(head))
@@ -124,23 +209,30 @@ def parse_institution(text: str, start: int) -> Institution:
         else:
             continue
         cut.append(m.span())
-    name_text, name_start = _without(text, cut)
+    name_text = _without(text, cut)
     name_text = re.sub(r"^(?:the)\s+", "", name_text, flags=re.IGNORECASE)
     offset = text.find(name_text) if name_text else 0
-    name = Part(name_text or text, start + max(offset, 0),
-                start + max(offset, 0) + len(name_text or text))
-    return Institution(line, name, original, language_of(original.text) if original else None,
-                       tuple(acronyms), parent)
+    name = Part(
+        name_text or text, start + max(offset, 0), start + max(offset, 0) + len(name_text or text)
+    )
+    return Institution(
+        line,
+        name,
+        original,
+        language_of(original.text) if original else None,
+        tuple(acronyms),
+        parent,
+    )
 
 
-def _without(text: str, cut: list[tuple[int, int]]) -> tuple[str, int]:
+def _without(text: str, cut: list[tuple[int, int]]) -> str:
     """``text`` with the ``cut`` spans removed, tidied; the name is the part before the
     first cut when that part is long enough, else everything left."""
     if not cut:
-        return text.strip(" ,;-"), 0
+        return text.strip(" ,;-")
     first = min(a for a, _ in cut)
     head = text[:first].strip(" ,;-")
     if len(head) >= 3:
-        return head, 0
+        return head
     kept = "".join(ch for i, ch in enumerate(text) if not any(a <= i < b for a, b in cut))
-    return re.sub(r"\s+", " ", kept).strip(" ,;-"), 0
+    return re.sub(r"\s+", " ", kept).strip(" ,;-")

@@ -62,9 +62,13 @@ def catalogue() -> dict[str, CannedQuery]:
     for path in sorted(resource_dir("queries").glob("*.rq")):
         text = path.read_text(encoding="utf-8")
         meta = parse_header(text)
-        out[path.stem] = CannedQuery(path.stem, meta.get("title", path.stem),
-                                     meta.get("description", ""),
-                                     meta.get("parameters", "none"), text)
+        out[path.stem] = CannedQuery(
+            path.stem,
+            meta.get("title", path.stem),
+            meta.get("description", ""),
+            meta.get("parameters", "none"),
+            text,
+        )
     return out
 
 
@@ -90,15 +94,20 @@ def _json_term(term) -> dict[str, str]:
     return out
 
 
-def write_results(variables: list[str], rows: list[list[object]], fmt: str,
-                  out: TextIO) -> None:
+def write_results(variables: list[str], rows: list[list[object]], fmt: str, out: TextIO) -> None:
     """Write results as ``table``, ``csv``, ``tsv`` or ``json`` (SPARQL 1.1 Query
     Results JSON)."""
     if fmt == "json":
-        bindings = [{v: _json_term(t) for v, t in zip(variables, row, strict=True)
-                     if t is not None} for row in rows]
-        json.dump({"head": {"vars": variables}, "results": {"bindings": bindings}}, out,
-                  indent=1, ensure_ascii=False)
+        bindings = [
+            {v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
+            for row in rows
+        ]
+        json.dump(
+            {"head": {"vars": variables}, "results": {"bindings": bindings}},
+            out,
+            indent=1,
+            ensure_ascii=False,
+        )
         out.write("\n")
         return
     plain = [["" if t is None else t.value for t in row] for row in rows]

@@ -72,8 +72,12 @@ PROPERTIES: dict[tuple[str, str], URIRef] = {
 }
 #: Record kind -> the class its node gets.
 CLASSES = {
-    "action": CG.Action, "organisation": ORG.Organization, "event": CG.Event,
-    "report": CG.Report, "programme": CG.Programme, "figure": CG.StatedFigure,
+    "action": CG.Action,
+    "organisation": ORG.Organization,
+    "event": CG.Event,
+    "report": CG.Report,
+    "programme": CG.Programme,
+    "figure": CG.StatedFigure,
     "document": CG.SourceDocument,
 }
 #: Fields that become findings instead of triples.
@@ -125,20 +129,27 @@ class _Writer:
 
     def evidence(self, s: URIRef, p: URIRef, o: Node, fact: Fact) -> None:
         g = self.graph
-        ev = mint("evidence", str(s), str(p), str(o), self.doc, str(fact.start), str(fact.end),
-                  readable="e")
+        ev = mint(
+            "evidence",
+            str(s),
+            str(p),
+            str(o),
+            self.doc,
+            str(fact.start),
+            str(fact.end),
+            readable="e",
+        )
         g.add((ev, RDF.type, CG.Evidence))
         g.add((ev, RDF.subject, s))
         g.add((ev, RDF.predicate, p))
         g.add((ev, RDF.object, o))
         g.add((ev, PROV.wasDerivedFrom, self.doc_iri))
-        g.add((ev, CG.charStart, Literal(fact.start, datatype=XSD.nonNegativeInteger)))
-        g.add((ev, CG.charEnd, Literal(fact.end, datatype=XSD.nonNegativeInteger)))
-        g.add((ev, CG.quote, Literal(self.text[fact.start:fact.end])))
+        g.add((ev, CG.charStart, Literal(fact.start)))
+        g.add((ev, CG.charEnd, Literal(fact.end)))
+        g.add((ev, CG.quote, Literal(self.text[fact.start : fact.end])))
         g.add((ev, CG.rule, named("rule", fact.rule)))
         if fact.confidence < 1:
-            g.add((ev, CG.confidence, Literal(Decimal(str(fact.confidence)),
-                                              datatype=XSD.decimal)))
+            g.add((ev, CG.confidence, Literal(Decimal(str(fact.confidence)), datatype=XSD.decimal)))
         self.rules.add(fact.rule)
 
     def fact(self, s: URIRef, p: URIRef, o: Node, fact: Fact) -> None:
@@ -180,7 +191,7 @@ def _mobilisation(w: _Writer, action: URIRef, country: Node, fact: Fact) -> None
     mob = mint("mobilisation", str(action), str(country), readable="m")
     g.add((action, CG.expertMobilisation, mob))
     g.add((mob, RDF.type, CG.ExpertMobilisation))
-    if not is_eu_member(str(country)[len(COUNTRY):]):
+    if not is_eu_member(str(country)[len(COUNTRY) :]):
         g.add((mob, RDF.type, CG.TriangularMobilisation))
     g.add((mob, CG.expertCountry, country))
     w.evidence(mob, CG.expertCountry, country, fact)
@@ -192,7 +203,7 @@ def _finding(w: _Writer, about: URIRef, kind: str, fact: Fact) -> None:
     g.add((node, RDF.type, CG.Finding))
     g.add((node, CG.findingKind, Literal(kind)))
     g.add((node, CG.about, about))
-    g.add((node, RDFS.comment, Literal(w.text[fact.start:fact.end])))
+    g.add((node, RDFS.comment, Literal(w.text[fact.start : fact.end])))
     g.add((node, PROV.wasDerivedFrom, w.doc_iri))
 
 
@@ -217,8 +228,14 @@ def rule_description(rule: str) -> str:
     return rule.replace("-", " ")
 
 
-def document_graph(name: str, text: str, sha256: str, layouts: Iterable[str],
-                   records: list[Record], res: Resolution) -> Graph:
+def document_graph(
+    name: str,
+    text: str,
+    sha256: str,
+    layouts: Iterable[str],
+    records: list[Record],
+    res: Resolution,
+) -> Graph:
     """The graph of one source document: its node, its records' facts and evidence."""
     graph = Graph()
     doc_iri = document_iri(name)

@@ -105,8 +105,9 @@ def _org_clusters(orgs: dict[Key, Record]) -> tuple[_UnionFind, dict[Key, Counte
         for f in rec.facts:
             if f.prop == "country":
                 countries[key][f.value.split(":", 1)[1]] += f.confidence
-        names[key] = {_name_key(_text(f.value)) for f in rec.facts
-                      if f.prop in ("name", "altName")} - {""}
+        names[key] = {
+            _name_key(_text(f.value)) for f in rec.facts if f.prop in ("name", "altName")
+        } - {""}
     rep = _canonical_keys({n for ns in names.values() for n in ns})
     uf = _UnionFind()
     buckets: dict[str, list[Key]] = defaultdict(list)
@@ -135,10 +136,15 @@ def _org_clusters(orgs: dict[Key, Record]) -> tuple[_UnionFind, dict[Key, Counte
     return uf, countries
 
 
-def _resolve_organisations(records: Mapping[str, list[Record]], res: Resolution
-                           ) -> dict[URIRef, str]:
-    orgs = {(doc, r.local_id): r for doc, recs in records.items() for r in recs
-            if r.kind == "organisation"}
+def _resolve_organisations(
+    records: Mapping[str, list[Record]], res: Resolution
+) -> dict[URIRef, str]:
+    orgs = {
+        (doc, r.local_id): r
+        for doc, recs in records.items()
+        for r in recs
+        if r.kind == "organisation"
+    }
     uf, countries = _org_clusters(orgs)
     clusters: dict[Key, list[Key]] = defaultdict(list)
     for key in sorted(orgs):
@@ -148,8 +154,7 @@ def _resolve_organisations(records: Mapping[str, list[Record]], res: Resolution
         votes: Counter[str] = Counter()
         for m in members:
             votes.update(countries[m])
-        names = Counter(_text(f.value) for m in members for f in orgs[m].facts
-                        if f.prop == "name")
+        names = Counter(_text(f.value) for m in members for f in orgs[m].facts if f.prop == "name")
         canonical = min(names, key=lambda n: (-names[n], len(n), n)) if names else members[0][1]
         country = min(votes, key=lambda c: (-votes[c], c)) if votes else ""
         iri = mint("organisation", country, _name_key(canonical), readable=canonical)
@@ -160,11 +165,16 @@ def _resolve_organisations(records: Mapping[str, list[Record]], res: Resolution
             country_of[iri] = country
         if len(votes) > 1:
             docs = tuple(sorted({m[0] for m in members}))
-            res.findings.append(Finding(
-                "country-conflict", iri,
-                f"{canonical}: documents give the countries "
-                + ", ".join(f"{c} ({votes[c]:g})" for c in sorted(votes))
-                + f"; kept {country}", docs))
+            res.findings.append(
+                Finding(
+                    "country-conflict",
+                    iri,
+                    f"{canonical}: documents give the countries "
+                    + ", ".join(f"{c} ({votes[c]:g})" for c in sorted(votes))
+                    + f"; kept {country}",
+                    docs,
+                )
+            )
     return country_of
 
 
@@ -182,14 +192,21 @@ def _entity_key(doc: str, rec: Record, res: Resolution) -> URIRef:
         if known:
             return named("programme", known[0].split(":", 1)[1])
         names = rec.values("name")
-        return mint("programme", _name_key(_text(names[0])) if names else rec.local_id,
-                    readable=_text(names[0]) if names else rec.local_id)
+        return mint(
+            "programme",
+            _name_key(_text(names[0])) if names else rec.local_id,
+            readable=_text(names[0]) if names else rec.local_id,
+        )
     if rec.kind in ("event", "report"):
         titles = rec.values("title")
         title = _name_key(_text(titles[0])) if titles else rec.local_id
         when = (rec.values("startDate") or rec.values("date") or [""])[0]
-        return mint(rec.kind, title, when if titles else doc,
-                    readable=_text(titles[0]) if titles else rec.kind)
+        return mint(
+            rec.kind,
+            title,
+            when if titles else doc,
+            readable=_text(titles[0]) if titles else rec.kind,
+        )
     return mint(rec.kind, doc, rec.local_id, readable=rec.kind)
 
 
@@ -223,13 +240,23 @@ def resolve(records: Mapping[str, list[Record]]) -> Resolution:
                 org = res.iris.get((doc, partner.value[4:]))
                 country = country_of.get(org) if org else None
                 if country:
-                    extra = Fact("partnerCountry", f"country:{country}", partner.start,
-                                 partner.end, "institution-country-elsewhere", 0.8)
+                    extra = Fact(
+                        "partnerCountry",
+                        f"country:{country}",
+                        partner.start,
+                        partner.end,
+                        "institution-country-elsewhere",
+                        0.8,
+                    )
                     # the partner country itself is never an expert country
-                    kept = tuple(f for f in rec.facts if not (
-                        f.prop == "expertCountry" and f.value == extra.value))
-                    rec = Record(rec.kind, rec.local_id, rec.start, rec.end, rec.layout,
-                                 (*kept, extra))
+                    kept = tuple(
+                        f
+                        for f in rec.facts
+                        if not (f.prop == "expertCountry" and f.value == extra.value)
+                    )
+                    rec = Record(
+                        rec.kind, rec.local_id, rec.start, rec.end, rec.layout, (*kept, extra)
+                    )
             out.append(rec)
         res.records[doc] = out
     res.findings.sort(key=lambda f: (f.kind, str(f.about)))

@@ -20,23 +20,75 @@ from kg.text import fold
 #: Label variants (folded, no trailing colon) -> the field they introduce.
 LABELS: dict[str, str] = {}
 for _field, _variants in {
-    "start": ["start activities", "start of activities", "start date", "starting date",
-              "start", "date of start", "fecha de inicio", "inicio de actividades",
-              "debut des activites", "date de debut", "inicio das atividades"],
-    "end": ["end activities", "end of activities", "end date", "end", "ending date",
-            "fecha de fin", "fecha de finalizacion", "fin de actividades",
-            "fin des activites", "date de fin", "fim das atividades"],
-    "partner": ["partner institution", "partner institutions", "partner institution(s)",
-                "partner", "partners", "beneficiary institution", "beneficiary",
-                "institucion socia", "institucion beneficiaria", "institution partenaire",
-                "institution beneficiaire", "instituicao parceira"],
-    "assistance": ["type of assistance", "types of assistance", "type(s) of assistance",
-                   "assistance type", "assistance", "tipo de asistencia",
-                   "type d'assistance", "tipo de assistencia"],
-    "code": ["code", "action code", "action number", "reference", "ref", "codigo",
-             "code de l'action", "action"],
-    "description": ["description", "summary", "descripcion", "resume", "descricao",
-                    "objective", "objectives"],
+    "start": [
+        "start activities",
+        "start of activities",
+        "start date",
+        "starting date",
+        "start",
+        "date of start",
+        "fecha de inicio",
+        "inicio de actividades",
+        "debut des activites",
+        "date de debut",
+        "inicio das atividades",
+    ],
+    "end": [
+        "end activities",
+        "end of activities",
+        "end date",
+        "end",
+        "ending date",
+        "fecha de fin",
+        "fecha de finalizacion",
+        "fin de actividades",
+        "fin des activites",
+        "date de fin",
+        "fim das atividades",
+    ],
+    "partner": [
+        "partner institution",
+        "partner institutions",
+        "partner institution(s)",
+        "partner",
+        "partners",
+        "beneficiary institution",
+        "beneficiary",
+        "institucion socia",
+        "institucion beneficiaria",
+        "institution partenaire",
+        "institution beneficiaire",
+        "instituicao parceira",
+    ],
+    "assistance": [
+        "type of assistance",
+        "types of assistance",
+        "type(s) of assistance",
+        "assistance type",
+        "assistance",
+        "tipo de asistencia",
+        "type d'assistance",
+        "tipo de assistencia",
+    ],
+    "code": [
+        "code",
+        "action code",
+        "action number",
+        "reference",
+        "ref",
+        "codigo",
+        "code de l'action",
+        "action",
+    ],
+    "description": [
+        "description",
+        "summary",
+        "descripcion",
+        "resume",
+        "descricao",
+        "objective",
+        "objectives",
+    ],
     "country": ["country", "partner country", "pais", "pays"],
     "title": ["title", "action title", "titulo", "titre"],
 }.items():
@@ -44,11 +96,14 @@ for _field, _variants in {
         LABELS[_variant] = _field
 
 _LABEL_LINE = re.compile(
-    r"^(?P<label>" + "|".join(re.escape(v) for v in sorted(LABELS, key=len, reverse=True))
+    r"^(?P<label>"
+    + "|".join(re.escape(v) for v in sorted(LABELS, key=len, reverse=True))
     + r")\s*(?::\s*(?P<value>.*?))?\s*$"
 )
-_BULLET = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[•▪◦●○■□►▶‣⁃∙·*\-–—]|\d{1,3}[.)])"
-                     r"(?:[ \t]+(?P<rest>\S.*?))?[ \t]*$")
+_BULLET = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<marker>[•▪◦●○■□►▶‣⁃∙·*\-–—]|\d{1,3}[.)])"
+    r"(?:[ \t]+(?P<rest>\S.*?))?[ \t]*$"
+)
 
 
 @dataclass(frozen=True)
@@ -112,7 +167,7 @@ def label_of(line: Line) -> tuple[str, str | None] | None:
     if value is not None and not value:
         value = None
     if value is not None:
-        value = line.text[m.start("value"):m.end("value")]
+        value = line.text[m.start("value") : m.end("value")]
     return LABELS[m.group("label")], value
 
 
@@ -126,8 +181,11 @@ def is_prose(text: str) -> bool:
     >>> is_prose("In short, the approach of the programme is the following:")
     True
     """
-    return len(text) > 250 or bool(re.search(r"[a-z)]{2}[.;!?]\s+[A-Z]", text)) or (
-        text.rstrip().endswith((".", ":")) and len(text.split()) > 8)
+    return (
+        len(text) > 250
+        or bool(re.search(r"[a-z)]{2}[.;!?]\s+[A-Z]", text))
+        or (text.rstrip().endswith((".", ":")) and len(text.split()) > 8)
+    )
 
 
 def _value_fits(field: str, text: str) -> bool:
@@ -201,8 +259,9 @@ def segment(doc: Document) -> list[Segment]:
     [('prose', 0), ('bullet', 1)]
     """
     lines = split_lines(doc.text)
-    starts = [i for i, line in enumerate(lines)
-              if line is not None and _bullet_title(line) is not False]
+    starts = [
+        i for i, line in enumerate(lines) if line is not None and _bullet_title(line) is not False
+    ]
     blocks: list[tuple[int, int]] = []
     for n, i in enumerate(starts):
         blocks.append((i, starts[n + 1] if n + 1 < len(starts) else len(lines)))
@@ -212,24 +271,29 @@ def segment(doc: Document) -> list[Segment]:
 
     def flush_prose() -> None:
         if prose:
-            segments.append(Segment("prose", 0, prose[0].start, prose[-1].end, None,
-                                    tuple(prose)))
+            segments.append(Segment("prose", 0, prose[0].start, prose[-1].end, None, tuple(prose)))
             prose.clear()
 
     for first, stop in blocks:
         head = lines[first]
         assert head is not None
         title = _bullet_title(head)
-        body = [ln for ln in lines[first + 1: stop] if ln is not None]
+        body = [ln for ln in lines[first + 1 : stop] if ln is not None]
         labels, rest = _labelled(body)
-        if labels or (title is None and body) or _looks_like_action(title.text if title else "",
-                                                                  body):
+        if (
+            labels
+            or (title is None and body)
+            or _looks_like_action(title.text if title else "", body)
+        ):
             flush_prose()
             index += 1
             layout = "labelled" if labels else "bullet"
             end = (body[-1] if body else head).end
-            segments.append(Segment(layout, index, head.start, end, title, rest if labels
-                                    else tuple(body), labels))
+            segments.append(
+                Segment(
+                    layout, index, head.start, end, title, rest if labels else tuple(body), labels
+                )
+            )
         else:
             prose.extend(ln for ln in lines[first:stop] if ln is not None)
     flush_prose()

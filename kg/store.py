@@ -35,8 +35,9 @@ class EmbeddedStore:
         db = self.path / "oxigraph"
         if read_only:
             if not db.is_dir():
-                raise FileNotFoundError(f"{self.path}: no coopgraph store here (run "
-                                        "`coopgraph build` first)")
+                raise FileNotFoundError(
+                    f"{self.path}: no coopgraph store here (run `coopgraph build` first)"
+                )
             self.ox = ox.Store.read_only(str(db))
         else:
             db.mkdir(parents=True, exist_ok=True)
@@ -72,7 +73,8 @@ class EmbeddedStore:
             "PREFIX cg: <https://w3id.org/coopgraph/ontology#> "
             "PREFIX dcterms: <http://purl.org/dc/terms/> "
             "SELECT ?name ?sha WHERE { GRAPH ?g { ?d a cg:SourceDocument ; "
-            "dcterms:title ?name ; cg:sha256 ?sha } }")
+            "dcterms:title ?name ; cg:sha256 ?sha } }"
+        )
         return {row["name"].value: row["sha"].value for row in rows}
 
     def replace(self, graphs: Mapping[URIRef, Graph], *, drop: Iterable[URIRef] = ()) -> None:

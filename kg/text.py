@@ -14,11 +14,35 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 _SPECIAL = {
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
-    "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " ", "\u200a": " ", "\t": " ",
-    "\u00df": "s", "\u00e6": "a", "\u0153": "o", "\u00f8": "o", "\u0142": "l", "\u0111": "d",
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",
+    "`": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u00ab": '"',
+    "\u00bb": '"',
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2012": "-",
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2212": "-",
+    "\u00a0": " ",
+    "\u202f": " ",
+    "\u2007": " ",
+    "\u2009": " ",
+    "\u200a": " ",
+    "\t": " ",
+    "\u00df": "s",
+    "\u00e6": "a",
+    "\u0153": "o",
+    "\u00f8": "o",
+    "\u0142": "l",
+    "\u0111": "d",
 }
 
 
@@ -131,8 +155,9 @@ class PhraseMatcher:
                 return self._table[candidate]
         raise KeyError(surface)
 
-    def find(self, text: str, *, start: int = 0, end: int | None = None,
-             folded: str | None = None) -> Iterator[Match]:
+    def find(
+        self, text: str, *, start: int = 0, end: int | None = None, folded: str | None = None
+    ) -> Iterator[Match]:
         """Yield the matches in ``text[start:end]`` with offsets into ``text``.
 
         ``folded`` may pass ``fold(text)`` when the caller already has it.

@@ -32,7 +32,7 @@ def concept_labels(scheme: str) -> dict[str, tuple[str, ...]]:
         if not str(concept).startswith(base):
             continue
         labels = {str(label) for prop in _LABELS for label in graph.objects(concept, prop)}
-        out[str(concept)[len(base):]] = tuple(sorted(labels))
+        out[str(concept)[len(base) :]] = tuple(sorted(labels))
     return out
 
 
@@ -46,8 +46,9 @@ def matcher(scheme: str) -> PhraseMatcher:
     )
 
 
-def find_concepts(scheme: str, text: str, *, start: int = 0, end: int | None = None,
-                  folded: str | None = None) -> list[Match]:
+def find_concepts(
+    scheme: str, text: str, *, start: int = 0, end: int | None = None, folded: str | None = None
+) -> list[Match]:
     """The labels of ``scheme``'s concepts found in ``text[start:end]``.
 
     Examples

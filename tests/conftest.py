@@ -20,8 +20,10 @@ def store_quads(path: Path) -> set[tuple[str, str, str, str]]:
     from kg.store import EmbeddedStore
 
     db = EmbeddedStore(path, read_only=True)
-    return {(str(q.subject), str(q.predicate), str(q.object), str(q.graph_name))
-            for q in db.ox.quads_for_pattern(None, None, None, None)}
+    return {
+        (str(q.subject), str(q.predicate), str(q.object), str(q.graph_name))
+        for q in db.ox.quads_for_pattern(None, None, None, None)
+    }
 
 
 @pytest.fixture(scope="session")

@@ -37,7 +37,7 @@ def test_periods(text, expected):
 def test_spans_point_at_the_date():
     text = "It was held on 19 April 2018 in Lima."
     (period,) = find_periods(text)
-    assert text[period.span_start:period.span_end] == "19 April 2018"
+    assert text[period.span_start : period.span_end] == "19 April 2018"
 
 
 def test_day_and_month_take_the_given_year():

@@ -29,12 +29,15 @@ def test_latin1_is_read_with_a_warning_naming_the_byte():
     assert doc.warnings == ("l1.txt: byte 7: not UTF-8; read as cp1252",)
 
 
-@pytest.mark.parametrize("data,message", [
-    (b"", "empty document"),
-    (b"  \n\t\n", "empty document"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary data"),
-    ("Ministry of Labour and Employment Promoci\u00f3".encode()[:-1], "truncated"),
-])
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        (b"", "empty document"),
+        (b"  \n\t\n", "empty document"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary data"),
+        ("Ministry of Labour and Employment Promoci\u00f3".encode()[:-1], "truncated"),
+    ],
+)
 def test_unreadable_documents(data, message):
     with pytest.raises(DocumentError) as err:
         read_document("bad.txt", data)

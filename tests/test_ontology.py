@@ -56,10 +56,11 @@ def _used_cg_terms_in_text(text: str) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("folder,pattern", [("shapes", "*.ttl"), ("queries", "*.rq"),
-                                            ("ontology", "*.ttl")])
+@pytest.mark.parametrize(
+    "folder,pattern", [("shapes", "*.ttl"), ("queries", "*.rq"), ("ontology", "*.ttl")]
+)
 def test_every_cg_term_used_is_declared(ontology, folder, pattern):
-    declared = {str(t)[len(CG):] for t in declared_terms(ontology)}
+    declared = {str(t)[len(CG) :] for t in declared_terms(ontology)}
     files = sorted(resource_dir(folder).glob(pattern))
     if folder == "queries" and not files:
         pytest.skip("no canned queries yet")

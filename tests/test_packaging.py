@@ -19,8 +19,18 @@ ROOT = Path(__file__).resolve().parent.parent
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("dist")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-         "-q", "-w", str(out), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(out),
+            str(ROOT),
+        ],
         check=True,
     )
     wheels = list(out.glob("coopgraph-*.whl"))
@@ -49,23 +59,30 @@ def test_wheel_runs_in_fresh_venv(wheel, tmp_path):
     # its .pth files, and with them any editable install of kg, are not processed).
     fresh_site = subprocess.run(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.strip()
     Path(fresh_site, "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", str(wheel)],
-                   check=True)
+    subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", str(wheel)], check=True)
     where = subprocess.run(
         [str(python), "-c", "import kg; print(kg.__file__)"],
-        check=True, capture_output=True, text=True, cwd=tmp_path,
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
     ).stdout.strip()
     assert where.startswith(str(env_dir)), f"kg imported from {where}, not the wheel"
     coopgraph = env_dir / "bin" / "coopgraph"
-    help_run = subprocess.run([str(coopgraph), "--help"], capture_output=True, text=True,
-                              cwd=tmp_path)
+    help_run = subprocess.run(
+        [str(coopgraph), "--help"], capture_output=True, text=True, cwd=tmp_path
+    )
     assert help_run.returncode == 0 and "build" in help_run.stdout
     run = subprocess.run(
         [str(coopgraph), "validate", "--ontology"],
-        capture_output=True, text=True, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
     )
     assert run.returncode == 0, run.stderr
     assert "conforms" in run.stdout

@@ -3,6 +3,7 @@
 themes.ttl, assistance-types.ttl and organisation-kinds.ttl are hand-maintained;
 these tests guard the conventions the loader relies on.
 """
+
 from __future__ import annotations
 
 import json
@@ -25,22 +26,52 @@ LANGS = ("en", "es", "fr", "pt")
 VOCABS = {
     "themes.ttl": ("https://w3id.org/coopgraph/id/theme", CG.Theme),
     "assistance-types.ttl": ("https://w3id.org/coopgraph/id/assistance-type", CG.AssistanceType),
-    "organisation-kinds.ttl": ("https://w3id.org/coopgraph/id/organisation-kind", CG.OrganisationKind),
+    "organisation-kinds.ttl": (
+        "https://w3id.org/coopgraph/id/organisation-kind",
+        CG.OrganisationKind,
+    ),
 }
 
 THEME_NOTATIONS = {
-    "green_jobs", "social_dialogue", "disability_inclusion", "occupational_safety_health",
-    "public_employment_services", "vocational_training_skills", "youth_employment", "gender_equality",
-    "informal_economy", "child_labour", "social_protection", "labour_market_information",
-    "entrepreneurship", "labour_migration", "labour_law_inspection", "poverty_reduction",
-    "health_protection", "digital_platform_work", "civil_service", "covid19_response",
+    "green_jobs",
+    "social_dialogue",
+    "disability_inclusion",
+    "occupational_safety_health",
+    "public_employment_services",
+    "vocational_training_skills",
+    "youth_employment",
+    "gender_equality",
+    "informal_economy",
+    "child_labour",
+    "social_protection",
+    "labour_market_information",
+    "entrepreneurship",
+    "labour_migration",
+    "labour_law_inspection",
+    "poverty_reduction",
+    "health_protection",
+    "digital_platform_work",
+    "civil_service",
+    "covid19_response",
 }
 
 ORGANISATION_KINDS = {
-    "ministry", "agency", "regional_government", "local_government", "trade_union",
-    "employers_organisation", "university", "research_institute", "international_organisation", "ngo",
-    "programme_office", "national_council", "parliament", "public_employment_service",
-    "social_security_institution", "government_office",
+    "ministry",
+    "agency",
+    "regional_government",
+    "local_government",
+    "trade_union",
+    "employers_organisation",
+    "university",
+    "research_institute",
+    "international_organisation",
+    "ngo",
+    "programme_office",
+    "national_council",
+    "parliament",
+    "public_employment_service",
+    "social_security_institution",
+    "government_office",
 }
 
 SDG_TARGET = re.compile(r"^http://metadata\.un\.org/sdg/\d+\.\w+$")
@@ -97,24 +128,34 @@ def test_concept_conventions(name):
     scheme = URIRef(scheme_iri)
     cs = concepts(g)
     assert cs, "no concepts"
-    assert set(g.subjects(RDF.type, cls)) == set(cs), "skos:Concept and vocabulary class must coincide"
-    assert set(g.objects(scheme, SKOS.hasTopConcept)) == set(cs), "scheme must list every concept as top concept"
+    assert set(g.subjects(RDF.type, cls)) == set(cs), (
+        "skos:Concept and vocabulary class must coincide"
+    )
+    assert set(g.objects(scheme, SKOS.hasTopConcept)) == set(cs), (
+        "scheme must list every concept as top concept"
+    )
     for c in cs:
         assert (c, SKOS.inScheme, scheme) in g, c
         assert (c, SKOS.topConceptOf, scheme) in g, c
         notations = list(g.objects(c, SKOS.notation))
         assert len(notations) == 1, f"{c}: exactly one skos:notation"
         n = notations[0]
-        assert isinstance(n, Literal) and n.datatype is None and n.language is None, f"{c}: notation must be a plain literal"
+        assert isinstance(n, Literal) and n.datatype is None and n.language is None, (
+            f"{c}: notation must be a plain literal"
+        )
         assert str(c) == f"{scheme_iri}/{n}", f"{c}: IRI must be scheme IRI + '/' + notation"
         for lang in LANGS:
             prefs = [p for p in g.objects(c, SKOS.prefLabel) if p.language == lang]
             assert len(prefs) == 1, f"{c}: needs exactly one skos:prefLabel @{lang}"
-        assert {p.language for p in g.objects(c, SKOS.prefLabel)} == set(LANGS), f"{c}: unexpected prefLabel language"
+        assert {p.language for p in g.objects(c, SKOS.prefLabel)} == set(LANGS), (
+            f"{c}: unexpected prefLabel language"
+        )
         defs = [d for d in g.objects(c, SKOS.definition) if d.language == "en" and str(d).strip()]
         assert len(defs) == 1, f"{c}: needs one skos:definition @en"
         for lab in labels(g, c):
-            assert isinstance(lab, Literal) and str(lab).strip() == str(lab) and str(lab), f"{c}: bad label {lab!r}"
+            assert isinstance(lab, Literal) and str(lab).strip() == str(lab) and str(lab), (
+                f"{c}: bad label {lab!r}"
+            )
 
 
 @pytest.mark.parametrize("name", sorted(VOCABS))
@@ -181,7 +222,10 @@ def test_organisation_kind_notations_exact():
 
 def test_gold_assistance_variants_map_to_one_concept():
     if not GOLD.is_file():
-        pytest.skip(f"gold annotation file not found: {GOLD} (set COOPGRAPH_SEEDS_GOLD to point at seeds_gold.json)")
+        pytest.skip(
+            f"gold annotation file not found: {GOLD} "
+            "(set COOPGRAPH_SEEDS_GOLD to point at seeds_gold.json)"
+        )
     gold = json.loads(GOLD.read_text(encoding="utf-8"))
     variants = {v for a in gold.get("actions", []) for v in a.get("assistance_types") or []}
     assert variants, "gold file lists no assistance_types"
@@ -190,6 +234,9 @@ def test_gold_assistance_variants_map_to_one_concept():
     for c in concepts(g):
         for lab in labels(g, c):
             index[squash(str(lab))].add(c)
-    problems = {v: sorted(str(c) for c in index.get(squash(v), ())) for v in sorted(variants)
-                if len(index.get(squash(v), ())) != 1}
+    problems = {
+        v: sorted(str(c) for c in index.get(squash(v), ()))
+        for v in sorted(variants)
+        if len(index.get(squash(v), ())) != 1
+    }
     assert not problems, f"variants not mapped to exactly one concept: {problems}"
