@@ -94,6 +94,12 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             + r",?\s+"
             + _Y.format("y"),
         ),
+        # the second half of 2021, the first quarter of 2022
+        (
+            "part-y",
+            r"(?P<part>(?:first|second)\s+half|(?:first|second|third|fourth|last)\s+quarter)"
+            r"\s+of\s+" + _Y.format("y"),
+        ),
         # June 2022
         ("my", _M.format("m") + r",?\s+(?:of\s+|de\s+)?" + _Y.format("y")),
         # 2022-2027, 2022/2027, from 2019 to 2021
@@ -136,6 +142,16 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+#: Parts of a year, as (first month, last month).
+_PARTS = {
+    "first half": (1, 6),
+    "second half": (7, 12),
+    "first quarter": (1, 3),
+    "second quarter": (4, 6),
+    "third quarter": (7, 9),
+    "fourth quarter": (10, 12),
+    "last quarter": (10, 12),
+}
 #: The names of the date forms, in the order they are tried.
 FORMS = tuple(dict.fromkeys(name for name, _ in _PATTERNS))
 
@@ -193,6 +209,9 @@ def _convert(form: str, g: dict[str, str], year: int | None) -> tuple[str, str] 
         y2 = n("y")
         y1 = int(g["y1"]) if g.get("y1") else y2
         return _pair(_ymd(y1, _month(g["m1"])), _ymd(y2, _month(g["m2"])))
+    if form == "part-y":
+        months = _PARTS[re.sub(r"\s+", " ", g["part"].lower())]
+        return _pair(_ymd(n("y"), months[0]), _ymd(n("y"), months[1]))
     if form == "my":
         one = _ymd(n("y"), _month(g["m"]))
         return _pair(one, one)

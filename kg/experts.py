@@ -33,16 +33,43 @@ EXPERT_NOUNS = (
     "lecturers?",
     "facilitators?",
     "know-how",
+    "counsell?ors?",
+    "actuar(?:y|ies)",
+    "inspectors?",
+    "professors?",
+    "researchers?",
+    "academics?",
+    "economists?",
+    "statisticians?",
+    "lawyers?",
+    "jurists?",
+    "judges?",
+    "mediators?",
+    "auditors?",
+    "evaluators?",
+    "instructors?",
+    "coaches",
+    "engineers?",
+    "doctors?",
+    "physicians?",
+    "psychologists?",
+    "civil servants?",
+    "practitioner-experts?",
 )
 _NOUN = r"(?:" + "|".join(EXPERT_NOUNS) + r")"
+#: Words that may stand between a demonym list and the noun: "Spanish peer experts",
+#: "a Finnish occupational health specialist", "Latvian labour inspectors".
 _FILLER = (
-    r"(?:(?:public|senior|peer|pes|eu|national|independent|technical|labour|"
-    r"employment|regional|international|high[- ]level|experienced|ministry|"
-    r"government|short[- ]term|key|two|three|several|various|different|other|"
-    r"the|and|of)[\s\-]+){0,4}"
+    r"(?:(?:public|senior|junior|peer|pes|eu|national|independent|technical|labou?r|"
+    r"employment|regional|international|high[- ]level|experienced|ministry|government|"
+    r"short[- ]term|long[- ]term|key|two|three|four|several|various|different|other|"
+    r"occupational|health|safety|social|security|insurance|law|legal|statistical|pension|"
+    r"gender|disability|inspection|training|vocational|career|guidance|former|retired|"
+    r"academic|university|certified|leading|expert|team|data|it|policy|the|and|of)"
+    r"[\s\-]+){0,4}"
 )
 _LIST_SEP = re.compile(
-    r"^(?:\s*,\s*(?:and\s+|as well as\s+|&\s+)?|\s+and\s+|\s*&\s*|"
+    r"^(?:\s*,\s*(?:and\s+|as well as\s+|&\s+)?|\s+and\s+|\s*&\s*|\s*[-/–]\s*|"
     r"\s+as well as\s+|\s+y\s+|\s+et\s+|\s+e\s+|\s*,?\s*along with\s+)"
     r"(?:the\s+)?",
     re.IGNORECASE,
@@ -56,14 +83,25 @@ _NOUN_THEN_FROM = re.compile(
     re.IGNORECASE,
 )
 _MOBILISED_FROM = re.compile(
-    r"\b(?:mobili[sz]ed|enlisted|drawn|brought|came|come|sourced)\s+"
+    r"\b(?:mobili[sz]ed|enlisted|drawn|brought|came|come|sourced|seconded|recruited)\s+"
     r"from\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
+#: "Expertise provided by Austria and Slovenia", "practitioners seconded by Portugal's IEFP".
+_NOUN_BY = re.compile(
+    r"\b" + _NOUN + r"(?:\s+[\w’'\-]+){0,3}?\s+(?:provided|seconded|contributed|offered|"
+    r"shared|delivered|made available|lent|sent|deployed|mobili[sz]ed|supplied|brought in)"
+    r"\s+by\s+(?:the\s+)?",
     re.IGNORECASE,
 )
 #: "..., and from the region, namely Serbia": a further list in the same sentence.
 _AND_FROM = re.compile(
-    r"\s*,?\s*(?:and|as well as)\s+(?:also\s+)?from\s+(?:the\s+)?", re.IGNORECASE
+    r"[^.;!?]{0,80}?(?:,\s*|\s+)(?:and|as well as|plus)\s+(?:also\s+)?(?:from|by)\s+"
+    r"(?:the\s+)?",
+    re.IGNORECASE,
 )
+#: A country in the possessive a few words on: "from Sodra, Lithuania's social insurance".
+_POSSESSIVE = re.compile(r"^\s*[’']s\b")
 #: After "from": words naming a kind of institution, then the countries: "from public
 #: employment services of France", "from EU member states, namely Spain".
 _THEN_COUNTRIES = re.compile(
@@ -122,12 +160,40 @@ def _list_after_from(
     stop = min(end, pos + 120)
     sentence_end = re.search(r"[.;!?](?:\s|$)", text[pos:stop])
     stop = pos + sentence_end.start() if sentence_end else stop
+    # "from Sodra, Lithuania's insurance board": a possessive country a few words on
+    near = [
+        m
+        for m in mentions
+        if pos <= m.start < min(stop, pos + 60) and _POSSESSIVE.match(text[m.end : m.end + 3])
+    ]
+    if near and len(text[pos : near[0].start].split()) <= 6:
+        return [near[0]], near[0].end
     for m in _THEN_COUNTRIES.finditer(text, pos, stop):
         if len(text[pos : m.start()].split()) > 8:
             break
         listed, list_end = _country_list(text, m.end(), mentions)
         if listed:
             return listed, list_end
+    return [], pos
+
+
+_AND_POSSESSIVE = re.compile(r"[^.;!?]{0,60}?\s+(?:and|as well as)\s+(?:the\s+)?", re.IGNORECASE)
+
+
+def _more_after(
+    text: str, pos: int, end: int, mentions: list[CountryMention]
+) -> tuple[list[CountryMention], int]:
+    """A further list in the same sentence: "..., and from Belgium's INAMI"; after a
+    possessive ("Germany's DGUV"), also "... and Austria's AUVA"."""
+    more = _AND_FROM.match(text, pos, end)
+    if more:
+        return _list_after_from(text, more.end(), end, mentions)
+    after_possessive = _POSSESSIVE.match(text[pos : pos + 3])
+    more = _AND_POSSESSIVE.match(text, pos, end) if after_possessive else None
+    if more:
+        at = {m.start: m for m in mentions}.get(more.end())
+        if at and _POSSESSIVE.match(text[at.end : at.end + 3]):
+            return [at], at.end
     return [], pos
 
 
@@ -156,16 +222,14 @@ def find_experts(
     for pattern, rule in (
         (_NOUN_THEN_FROM, "experts-from-list"),
         (_MOBILISED_FROM, "mobilised-from-list"),
+        (_NOUN_BY, "experts-provided-by-list"),
     ):
         for m in pattern.finditer(text, start, end):
             listed, list_end = _list_after_from(text, m.end(), end, mentions)
             while listed:
                 for mention in listed:
                     out.append(ExpertMention(mention.alpha2, m.start(), list_end, rule))
-                more = _AND_FROM.match(text, list_end, end)
-                listed, list_end = (
-                    _list_after_from(text, more.end(), end, mentions) if more else ([], list_end)
-                )
+                listed, list_end = _more_after(text, list_end, end, mentions)
     # "Swedish, French and Spanish expertise", "a Dutch expert", "Belgian and Dutch experts"
     for mention in mentions:
         if mention.kind != "demonym":

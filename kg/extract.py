@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from kg.dates import find_periods, parse_date
 from kg.documents import Document
-from kg.experts import find_experts
+from kg.experts import ExpertMention, find_experts
 from kg.gazetteer import CountryMention, find_countries, is_eu_member
 from kg.institutions import Institution, parse_institution
 from kg.records import Fact, Problem, Record
@@ -53,6 +53,12 @@ _MENTION_ONLY = re.compile(
     r"examples?|models?|lessons|case|cases|countries like|countries such as|such as|"
     r"like|cooperation agency|development agency|donors?|funded by|financed by)"
     r"\W+(?:\w+\W+){0,4}$",
+    re.IGNORECASE,
+)
+#: A demonym naming a group of people rather than the partner: "Syrian refugees".
+_GROUP_AFTER = re.compile(
+    r"^\s+(?:refugees?|migrants?|asylum[- ]seekers?|diaspora|returnees?|nationals|expatriates|"
+    r"immigrants?|emigrants?|citizens abroad)\b",
     re.IGNORECASE,
 )
 _POSSESSIVE_OR_IN = re.compile(
@@ -282,10 +288,24 @@ def extract_action(doc: Document, seg: Segment) -> tuple[list[Record], list[Prob
             )
         )
     else:
-        problems.append(
-            Problem(doc.name, f"{where} has no partner institution line", line_no, "error")
+        found = _partner_in_description(block, text)
+        if found is None:
+            problems.append(
+                Problem(doc.name, f"{where} has no partner institution line", line_no, "error")
+            )
+            return [], problems
+        inst = parse_institution(found[0], found[1])
+        records += _institution_records(inst, f"{local}.partner", "institution-in-description")
+        facts.append(
+            _fact(
+                "partnerInstitution",
+                f"ref:{local}.partner",
+                inst.line.start,
+                inst.line.end,
+                "institution-in-description",
+                0.7,
+            )
         )
-        return [], problems
     for line in block.assistance:
         parts = _assistance_parts(line)
         if parts is None:
@@ -302,11 +322,41 @@ def extract_action(doc: Document, seg: Segment) -> tuple[list[Record], list[Prob
             facts += parts[0] + parts[1]
     spans = [(t.start, t.end)] + ([(desc_start, desc_end)] if block.description else [])
     facts += _codes_and_dates(block, spans, text, folded)
-    names = tuple(p.text for p in (inst.name, inst.original) if p) if inst else ()
-    facts += _themes(spans, text, folded, names)
-    facts += _countries(block, inst, spans, text, folded, records)
+    mentions = [m for a, b in spans for m in find_countries(text, start=a, end=b, folded=folded)]
+    experts = [
+        e
+        for a, b in spans[1:]
+        for e in find_experts(
+            text, start=a, end=b, mentions=[m for m in mentions if a <= m.start < b]
+        )
+    ]
+    names = tuple(p.text for p in (inst.name, inst.original) if p)
+    experts = _visiting(experts, text, (*names, *(a.text for a in inst.acronyms)))
+    facts += _themes(spans, text, folded, names, [_clause(text, e) for e in experts])
+    facts += _countries(block, inst, spans, text, folded, records, mentions, experts)
     records.insert(0, Record("action", local, seg.start, seg.end, seg.layout, tuple(facts)))
     return records, problems
+
+
+_FIRST_ORG = re.compile(
+    r"^(?:[\w’'\-]+\s+){0,3}?(?:the\s+)?(?P<name>(?:[A-Z][\w’'\-]*\s+){0,4}(?:Ministry|Agency|"
+    r"Service|Office|Institute|Council|Directorate|Secretariat|Department|Fund|Bureau|Authority|"
+    r"Centre|Center|Commission|Union|Confederation|Federation|Observatory)(?:\s+(?:of|for|"
+    r"and|the|on|de|del|du|des|[A-Z][\w’'\-]*))*(?:\s+\([A-Z][\w&/\-]{1,12}\))?)"
+)
+
+
+def _partner_in_description(block: _Block, text: str) -> tuple[str, int] | None:
+    """The institution the description opens with ("The Ministry of Labour of X asked"),
+    for a block whose partner line is missing: (name, offset) or None."""
+    if not block.description:
+        return None
+    first = block.description[0]
+    m = _FIRST_ORG.match(first.text)
+    if not m:
+        return None
+    name = m.group("name").rstrip()
+    return name, first.start + m.start("name")
 
 
 def _codes_and_dates(
@@ -328,7 +378,8 @@ def _codes_and_dates(
                     "label-code",
                 )
             )
-    for a, b in spans:
+    scan = [*spans, (code_line.start, code_line.end)] if code_line else spans
+    for a, b in scan:
         for m in _CODE.finditer(text, a, b):
             code = m.group("code")
             before = text[max(a, m.start() - 90) : m.start()]
@@ -353,12 +404,23 @@ def _codes_and_dates(
                         0.9,
                     )
                 )
+    labelled = {}
     for lab, prop in (("start", "startDate"), ("end", "endDate")):
         line = block.labelled.get(lab)
         period = parse_date(line.text) if line else None
         if period:
             value = period.start if prop == "startDate" else period.end
+            labelled[lab] = (value, line)
             facts.append(_fact(prop, f"date:{value}", line.start, line.end, f"label-{lab}"))
+    if labelled:
+        first, last = (
+            labelled.get("start") or labelled["end"],
+            labelled.get("end") or labelled["start"],
+        )
+        iso = first[0] if first[0] == last[0] else f"{first[0]}/{last[0]}"
+        facts.append(
+            _fact("mentionedDate", f"period:{iso}", first[1].start, last[1].end, "label-period")
+        )
     year = next(
         (
             int(p.start[:4])
@@ -446,10 +508,43 @@ _ORG_NAME = re.compile(
 )
 
 
+_ATTENDED = re.compile(r"\b(?:attended|visited|travell?ed to|were trained)\b", re.I)
+#: "... counsellors and IT staff of the <partner institution>": the partner's own people.
+_OWN_STAFF = re.compile(r"(?:\s+(?:and|or)(?:\s+[\w\-]+){1,2})?\s+(?:of|from|at|in)\s+(?:the\s+)?")
+
+
+def _visiting(
+    experts: list[ExpertMention], text: str, names: tuple[str, ...]
+) -> list[ExpertMention]:
+    """Drop expert mentions that speak of the partner's own people ("Ukrainian counsellors
+    of the State Employment Service") or of people who only attended."""
+    kept = []
+    for e in experts:
+        _, b = _clause(text, e)
+        tail = _OWN_STAFF.match(text, e.end)
+        own = tail and any(n and text.startswith(n, tail.end()) for n in names)
+        if own or _ATTENDED.search(text, e.end, b):
+            continue
+        kept.append(e)
+    return kept
+
+
+def _clause(text: str, e: ExpertMention) -> tuple[int, int]:
+    """The expert phrase and the rest of its clause: "peers from the Estonian
+    Unemployment Insurance Fund" says who came, not what the action is about."""
+    stop = re.search(r"[.;,(]|\s(?:to|and|who|which|that)\s", text[e.end : e.end + 80])
+    return e.start, e.end + (stop.start() if stop else 0)
+
+
 def _themes(
-    spans: list[tuple[int, int]], text: str, folded: str, names: tuple[str, ...] = ()
+    spans: list[tuple[int, int]],
+    text: str,
+    folded: str,
+    names: tuple[str, ...] = (),
+    hidden: Iterable[tuple[int, int]] = (),
 ) -> list[Fact]:
     masked = [m.span() for a, b in spans for m in _ORG_NAME.finditer(text, a, b)]
+    masked += hidden
     for name in names:
         for a, b in spans:
             at = text.find(name, a, b)
@@ -474,16 +569,10 @@ def _countries(
     text: str,
     folded: str,
     records: list[Record],
+    mentions: list[CountryMention],
+    experts: list[ExpertMention],
 ) -> list[Fact]:
     """Partner, expert and merely mentioned countries of one action block."""
-    mentions: list[CountryMention] = []
-    for a, b in spans:
-        mentions += find_countries(text, start=a, end=b, folded=folded)
-    experts = []
-    for a, b in spans[1:]:
-        experts += find_experts(
-            text, start=a, end=b, mentions=[m for m in mentions if a <= m.start < b]
-        )
     expert_spans = [(e.start, e.end) for e in experts]
     votes: dict[str, float] = defaultdict(float)
     first_seen: dict[str, CountryMention] = {}
@@ -514,7 +603,7 @@ def _countries(
         if any(a <= m.start < b for a, b in expert_spans):
             continue
         before = text[max(0, m.start - 50) : m.start]
-        if _MENTION_ONLY.search(before):
+        if _MENTION_ONLY.search(before) or _GROUP_AFTER.match(text[m.end : m.end + 30]):
             continue
         if title_span[0] <= m.start < title_span[1]:
             vote(m, WEIGHTS["title"], "country-in-title")

@@ -6,11 +6,12 @@ module only compiles them into one matcher.
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kg.countries import load_countries, load_places
+from kg.countries import data_dir, load_countries, load_places
 from kg.text import PhraseMatcher, fold
 
 #: Phrases that contain a country word without naming a country; matching them
@@ -64,6 +65,9 @@ NOT_COUNTRIES = (
     "Georgia State",
     "Dominican Order",
 )
+#: Demonyms two countries share, read as the country that uses them far more often
+#: (the first phrase given for a key wins in the matcher).
+PREFERRED = (("Dominican", "DO"), ("Congolese", "CD"))
 #: Names shorter than this, or written in capitals, must match case-exactly.
 _CASE_SENSITIVE_MAX = 4
 
@@ -71,7 +75,7 @@ _CASE_SENSITIVE_MAX = 4
 @dataclass(frozen=True)
 class CountryMention:
     """``text[start:end]`` names country ``alpha2`` by its ``kind`` of word:
-    ``name``, ``demonym`` or ``place``."""
+    ``name``, ``demonym``, ``place`` or ``institution``."""
 
     start: int
     end: int
@@ -80,8 +84,17 @@ class CountryMention:
 
 
 @lru_cache(maxsize=1)
+def load_institutions() -> tuple[tuple[str, str], ...]:
+    """Public institutions whose name alone tells their country (public employment
+    services, social security bodies): ``ontology/src/institutions.csv``."""
+    with (data_dir() / "institutions.csv").open(encoding="utf-8", newline="") as handle:
+        return tuple((row["name"], row["alpha2"]) for row in csv.DictReader(handle))
+
+
+@lru_cache(maxsize=1)
 def _matcher() -> tuple[PhraseMatcher, frozenset[str]]:
     phrases: list[tuple[str, str, str]] = [(p, "", "none") for p in NOT_COUNTRIES]
+    phrases += [(name, code, "demonym") for name, code in PREFERRED]
     exact: set[str] = set()
     for code, country in sorted(load_countries().items()):
         names = {country.name_en, *country.names.values(), *country.alt_names}
@@ -95,6 +108,8 @@ def _matcher() -> tuple[PhraseMatcher, frozenset[str]]:
             phrases.append((demonym, code, "demonym"))
     for place in load_places():
         phrases.append((place.name, place.alpha2, "place"))
+    for name, code in load_institutions():
+        phrases.append((name, code, "institution"))
     for phrase, _, _ in phrases:
         if phrase.isupper() or len(phrase) <= _CASE_SENSITIVE_MAX:
             exact.add(re.sub(r"[\s\-]+", " ", fold(phrase)))

@@ -9,6 +9,7 @@ a parent organisation.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from kg.text import fold
@@ -133,15 +134,23 @@ class Institution:
 
 def language_of(name: str) -> str:
     """``en``, ``es``, ``fr`` or ``pt``: the language whose function words ``name`` uses
-    most (ties favour English).
+    most (ties favour English); ``und`` (undetermined) for a name mostly in another
+    script than the Latin one.
 
     Examples
     --------
+    >>> language_of("Державна служба зайнятості")
+    'und'
+
     >>> language_of("Ministerio del Trabajo y Promoción del Empleo")
     'es'
     >>> language_of("Agence Nationale pour l'Emploi")
     'fr'
     """
+    letters = [c for c in name if c.isalpha()]
+    latin = sum(1 for c in letters if "LATIN" in unicodedata.name(c, ""))
+    if letters and latin < 0.5 * len(letters):
+        return "und"
     words = re.findall(r"[a-z]+", fold(name))
     scores = {"en": sum(w in _EN_WORDS for w in words)}
     for lang, vocab in LANGUAGE_WORDS.items():

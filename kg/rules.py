@@ -17,6 +17,9 @@ RULES: dict[str, str] = {
     "description-paragraph": "The sentences of an action block are its description.",
     "institution-line": "The first short line of a bullet block that is not a type of "
     "assistance names the partner institution.",
+    "institution-in-description": "With no partner line, the institution a description opens "
+    "with ('The Ministry of Labour of ... asked') is the partner.",
+    "label-period": "The Start and End label values together are a period the action states.",
     "label-partner": "The value after a Partner Institution label names the partner institution.",
     "bracketed-original-name": "A name in square brackets (or non-English parentheses) "
     "after an institution is its name in its own language.",
@@ -60,6 +63,8 @@ RULES: dict[str, str] = {
     "experts-from-list": "Experts, expertise, peers or a team 'from' a list of countries, "
     "or from institutions 'of' (or 'namely') a list of countries.",
     "mobilised-from-list": "Expertise 'mobilised from' a list of countries or their institutions.",
+    "experts-provided-by-list": "Experts or expertise 'provided by', 'seconded by'... a list "
+    "of countries or their institutions.",
     "demonym-experts": "Demonyms before an expert noun: 'Swedish and French experts'.",
 }
 for _form in FORMS:
