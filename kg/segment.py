@@ -270,9 +270,20 @@ def segment(doc: Document) -> list[Segment]:
     index = 0
 
     def flush_prose() -> None:
-        if prose:
-            segments.append(Segment("prose", 0, prose[0].start, prose[-1].end, None, tuple(prose)))
-            prose.clear()
+        nonlocal index
+        for kind, piece in _split_unbulleted(prose):
+            if kind == "prose":
+                segments.append(
+                    Segment("prose", 0, piece[0].start, piece[-1].end, None, tuple(piece))
+                )
+                continue
+            index += 1
+            head, body = (piece[0], piece[1:]) if label_of(piece[0]) is None else (None, piece)
+            labels, rest = _labelled(body)
+            segments.append(
+                Segment("labelled", index, piece[0].start, piece[-1].end, head, rest, labels)
+            )
+        prose.clear()
 
     for first, stop in blocks:
         head = lines[first]
@@ -298,6 +309,54 @@ def segment(doc: Document) -> list[Segment]:
             prose.extend(ln for ln in lines[first:stop] if ln is not None)
     flush_prose()
     return segments
+
+
+def _split_unbulleted(lines: list[Line]) -> list[tuple[str, list[Line]]]:
+    """Cut labelled blocks written without bullets out of a run of lines.
+
+    The field of the first label met (say "Start activities") opens every block; the
+    line just before it is the block's title. A run with fewer than two label lines, or
+    whose blocks name no partner institution and no type of assistance, stays prose.
+
+    Examples
+    --------
+    >>> ls = [Line(i, i + 1, t) for i, t in enumerate(["Intro text.", "A title",
+    ...       "Start activities", "Partner Institution", "Ministry", "B title",
+    ...       "Start activities", "Partner Institution", "Agency"])]
+    >>> [(kind, [x.text for x in piece][:1]) for kind, piece in _split_unbulleted(ls)]
+    [('prose', ['Intro text.']), ('labelled', ['A title']), ('labelled', ['B title'])]
+    """
+    found = [(i, label_of(line)) for i, line in enumerate(lines)]
+    labelled = [(i, lab) for i, lab in found if lab is not None]
+    fields = {lab[0] for _, lab in labelled}
+    if len(labelled) < 2 or not fields & {"partner", "assistance"}:
+        return [("prose", lines)] if lines else []
+    anchor = labelled[0][1][0]
+    starts = []
+    for i, (field, inline) in labelled:
+        if field != anchor:
+            continue
+        opens = i if anchor == "title" and inline else i - 1
+        before = found[opens - 1][1] if opens >= 1 else None
+        is_value = (
+            before is not None and before[1] is None and _value_fits(before[0], lines[opens].text)
+        )
+        if (
+            opens < 0
+            or found[opens][1] is not None
+            or is_value
+            or is_prose(lines[opens].text)
+            or (starts and opens <= starts[-1])
+        ):
+            opens = i  # a block with no title line
+        starts.append(opens)
+    pieces: list[tuple[str, list[Line]]] = []
+    if starts[0] > 0:
+        pieces.append(("prose", lines[: starts[0]]))
+    for n, begin in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(lines)
+        pieces.append(("labelled", lines[begin:end]))
+    return pieces
 
 
 def _bullet_title(line: Line) -> Line | bool | None:
