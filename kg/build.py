@@ -19,7 +19,7 @@ from rdflib.namespace import SKOS
 
 from kg.documents import Document, DocumentError, discover, read_document
 from kg.extract import extract_actions
-from kg.iri import document_iri
+from kg.iri import FINDINGS_GRAPH, document_iri
 from kg.ontology import ONTOLOGY_IRI, VOCABULARY_FILES, load_ontology, ontology_files
 from kg.rdfize import document_graph, findings_graph
 from kg.records import Problem, Record
@@ -28,8 +28,6 @@ from kg.resources import resource_dir
 from kg.segment import segment
 from kg.store import EmbeddedStore
 from kg.validate import ValidationReport, validate_graph
-
-FINDINGS_GRAPH = URIRef("https://w3id.org/coopgraph/id/graph/findings")
 
 Progress = Callable[[str, int, int], None]
 

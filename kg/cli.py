@@ -173,9 +173,10 @@ def _print_summary(summary) -> None:
     help="Check the shipped ontology and vocabularies instead of data.",
 )
 def validate(paths: tuple[Path, ...], store: Path | None, check_ontology: bool) -> None:
-    """Check RDF data (files, or the store) against the SHACL shapes.
+    """Check RDF data (files, or the store) against the SHACL shapes and the
+    *-violation queries of queries/ (which must return no rows).
 
-    Exits 1 when the data does not conform.
+    Exits 1 when the data does not conform or a violation query returns rows.
 
     \b
     Example:
@@ -185,8 +186,10 @@ def validate(paths: tuple[Path, ...], store: Path | None, check_ontology: bool) 
     from rdflib import Graph
 
     from kg.ontology import load_ontology
+    from kg.queries import MemoryStore, violation_rows
     from kg.validate import validate_graph
 
+    db = None
     if check_ontology:
         data = load_ontology()
     elif paths:
@@ -209,9 +212,18 @@ def validate(paths: tuple[Path, ...], store: Path | None, check_ontology: bool) 
         console.print(
             f"{v.severity.rsplit('#', 1)[-1].lower()} {v.focus} {v.path or ''}: {v.message}"
         )
-    state = "conforms" if report.conforms else "does not conform"
-    click.echo(f"{state}: {report.errors} violations, {report.warnings} warnings")
-    if not report.conforms:
+    found = violation_rows(db if db is not None else MemoryStore(data))
+    for name, rows in found.items():
+        for row in rows:
+            console.print(
+                f"violation {name}: " + " ".join("" if t is None else t.value for t in row)
+            )
+    state = "conforms" if report.conforms and not found else "does not conform"
+    click.echo(
+        f"{state}: {report.errors} SHACL violations, {report.warnings} warnings, "
+        f"{sum(len(r) for r in found.values())} violation-query rows"
+    )
+    if state != "conforms":
         sys.exit(EXIT_DATA)
 
 
@@ -223,42 +235,165 @@ def _store_ntriples(db) -> str:
     return "\n".join(lines)
 
 
+def _endpoint_options(f):
+    """--endpoint and the explicit service URLs, shared by query, push and validate."""
+    for option in reversed(
+        [
+            click.option(
+                "--endpoint",
+                metavar="URL",
+                help="A SPARQL server's base URL (Oxigraph, Fuseki, Virtuoso, GraphDB: "
+                "its paths are probed) instead of the embedded store.",
+            ),
+            click.option("--query-url", metavar="URL", help="Explicit SPARQL query URL."),
+            click.option("--update-url", metavar="URL", help="Explicit SPARQL update URL."),
+            click.option("--store-url", metavar="URL", help="Explicit Graph Store Protocol URL."),
+        ]
+    ):
+        f = option(f)
+    return f
+
+
+def _remote(endpoint, query_url, update_url, store_url):
+    from kg.endpoint import EndpointError, RemoteStore, discover
+
+    try:
+        return RemoteStore(
+            discover(
+                endpoint or query_url,
+                query_url=query_url,
+                update_url=update_url,
+                store_url=store_url,
+            )
+        )
+    except EndpointError as err:
+        raise CoopgraphError(str(err)) from err
+
+
+def _params(pairs: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise click.UsageError(f"--param wants key=value, not {pair!r}")
+        out[key] = value
+    return out
+
+
 @cli.command()
 @click.argument("name", required=False)
 @_store_option
+@_endpoint_options
 @click.option("--list", "list_queries", is_flag=True, help="List the canned queries.")
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Bind a parameter of the query (repeatable); typed as the query says.",
+)
+@click.option("--sparql", "sparql", metavar="QUERY", help="Run this SPARQL SELECT instead.")
+@click.option(
+    "--file",
+    "query_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Run the SPARQL SELECT in this file instead.",
+)
 @click.option(
     "--format",
     "fmt",
     type=click.Choice(["table", "csv", "tsv", "json"]),
     default="table",
     show_default=True,
-    help="Output format.",
+    help="Output format (json: SPARQL 1.1 Query Results JSON).",
 )
-def query(name: str | None, store: Path | None, list_queries: bool, fmt: str) -> None:
-    """Run a canned SPARQL query from queries/ against the store.
+def query(
+    name,
+    store,
+    endpoint,
+    query_url,
+    update_url,
+    store_url,
+    list_queries,
+    params,
+    sparql,
+    query_file,
+    fmt,
+) -> None:
+    """Run a canned SPARQL query from queries/ (or your own) on the store or an endpoint.
 
     \b
     Example:
-      coopgraph query action-summary --format json
+      coopgraph query --list
+      coopgraph query actions-by-theme --param theme=social_dialogue --format csv
+      coopgraph query action-summary --format json --endpoint http://127.0.0.1:7878
     """
-    from kg.queries import catalogue, run_query, write_results
+    from kg.queries import QueryError, bindings, catalogue, load_query, run_query, write_results
 
     queries = catalogue()
-    if list_queries or not name:
+    if list_queries or not (name or sparql or query_file):
         for q in queries.values():
-            click.echo(f"{q.name:32} {q.title}")
+            args = " ".join(f"--param {p.name}={p.example}" for p in q.params)
+            click.echo(f"{q.name:30} {q.title}" + (f"   [{args}]" if args else ""))
         return
-    if name not in queries:
-        raise CoopgraphError(f"no canned query {name!r} (see `coopgraph query --list`)")
+    try:
+        if sparql or query_file:
+            text = sparql if sparql else query_file.read_text(encoding="utf-8")
+            canned = load_query("ad-hoc", text)
+        elif name in queries:
+            canned = queries[name]
+        else:
+            raise QueryError(f"no canned query {name!r} (see `coopgraph query --list`)")
+        bound = bindings(canned, _params(params))
+        if endpoint or query_url:
+            variables, rows = _remote(endpoint, query_url, update_url, store_url).select(
+                canned.text, bound
+            )
+        else:
+            variables, rows = run_query(_open_store(store), canned.text, bound)
+    except (QueryError, SyntaxError) as err:
+        raise CoopgraphError(str(err)) from err
+    except OSError as err:
+        raise CoopgraphError(str(err)) from err
+    write_results(variables, rows, fmt, sys.stdout)
+
+
+def _open_store(store: Path | None):
     from kg.store import EmbeddedStore
 
     try:
-        db = EmbeddedStore(_store_path(store), read_only=True)
+        return EmbeddedStore(_store_path(store), read_only=True)
     except (OSError, FileNotFoundError) as err:
         raise CoopgraphError(str(err)) from err
-    variables, rows = run_query(db, queries[name].text)
-    write_results(variables, rows, fmt, sys.stdout)
+
+
+@cli.command()
+@_store_option
+@_endpoint_options
+def push(store, endpoint, query_url, update_url, store_url) -> None:
+    """Upload the store's graphs to a SPARQL server, one named graph per document
+    (Graph Store Protocol, or SPARQL UPDATE where that is all the server offers).
+
+    \b
+    Example:
+      coopgraph push --endpoint http://127.0.0.1:7878
+    """
+    from kg.endpoint import EndpointError
+
+    if not (endpoint or query_url):
+        raise click.UsageError("push needs --endpoint URL (or --query-url)")
+    db = _open_store(store)
+    remote = _remote(endpoint, query_url, update_url, store_url)
+    graphs = {name: db.ntriples(name) for name in db.graph_names()}
+    try:
+        protocol = remote.push(graphs)
+    except EndpointError as err:
+        raise CoopgraphError(str(err)) from err
+    click.echo(
+        f"pushed {len(graphs)} graphs to {remote.endpoint.query_url} "
+        f"({remote.endpoint.kind}, {protocol})"
+    )
 
 
 @cli.command()

@@ -255,3 +255,81 @@ def _dedupe(found: list[ExpertMention]) -> list[ExpertMention]:
     for e in sorted(found, key=lambda e: (e.start, e.end)):
         best.setdefault(e.alpha2, e)
     return sorted(best.values(), key=lambda e: (e.start, e.alpha2))
+
+
+#: Words that say, in a sentence, that people were mobilised for the action.
+_CUE = re.compile(
+    r"\b(?:" + "|".join(EXPERT_NOUNS) + r"|colleagues?|officers?|developers?|assessors?|"
+    r"teachers?|managers?|analysts?|case workers?|mobili[sz](?:ed|ing|ation)|seconded|"
+    r"input from|support from|contributed|joined)\b",
+    re.IGNORECASE,
+)
+#: What may follow a demonym for it to name an institution or people: "the Croatian
+#: Employment Service", "the Finnish unemployment insurance fund", "Danish VET teachers".
+_HEAD_AFTER_DEMONYM = re.compile(
+    r"^(?:[\s\-]+[\w’'\-]+){0,4}?[\s\-]+(?:service|agency|fund|ministry|office|institute|"
+    r"inspectorate|inspection|authority|commission|council|court|board|centre|center|"
+    r"administration|department|university|union|confederation|federation|"
+    r"chamber|directorate|observatory|"
+    + "|".join(EXPERT_NOUNS)
+    + r"|colleagues?|officers?|developers?|assessors?|teachers?|managers?|analysts?)\b",
+    re.IGNORECASE,
+)
+#: Words right after a country word that make it no origin of people: a language, a
+#: model or practice shown, a product.
+_NOT_ORIGIN = re.compile(
+    r"^[\s\-’']*s?\s*(?:language|version|model|models|approach|experience|practices?|"
+    r"examples?|case|system's|cheese|nut|nuts|law|legislation|market|refugees?|migrants?|"
+    r"workers?|nationals|citizens|government|ministry of labour was|portal was)\b",
+    re.IGNORECASE,
+)
+
+
+def find_expert_sentences(
+    text: str,
+    *,
+    start: int,
+    end: int,
+    mentions: list[CountryMention],
+    exclude: set[str],
+    skip: list[tuple[int, int]],
+) -> list[ExpertMention]:
+    """Countries named as the origin of people or institutions in a sentence that says
+    people were mobilised, when no fixed phrase caught them: "a colleague from Romania's
+    labour inspectorate", "one from the Croatian Employment Service", "Quality and
+    Qualifications Ireland". ``exclude`` holds countries never to report (the partner's,
+    the experts already found); ``skip`` spans whose mentions say something else
+    (visits, practices shown).
+
+    Examples
+    --------
+    >>> t = "A colleague from Romania's inspectorate and an officer of the Irish Intreo joined."
+    >>> m = find_countries(t)
+    >>> sorted(e.alpha2 for e in find_expert_sentences(t, start=0, end=len(t), mentions=m,
+    ...                                                  exclude=set(), skip=[]))
+    ['IE', 'RO']
+    """
+    out: list[ExpertMention] = []
+    for sentence in re.finditer(r"[^.;!?]+(?:[.;!?]|$)", text[start:end]):
+        a, b = start + sentence.start(), start + sentence.end()
+        if not _CUE.search(text, a, b):
+            continue
+        for m in mentions:
+            if not a <= m.start < b or m.alpha2 in exclude:
+                continue
+            if any(x <= m.start < y for x, y in skip) or _NOT_ORIGIN.match(
+                text[m.end : m.end + 25]
+            ):
+                continue
+            before = text[max(a, m.start - 25) : m.start]
+            after = text[m.end : m.end + 60]
+            origin = (
+                m.kind in ("institution", "place")
+                or re.search(r"\b(?:from|of|by)\s+(?:the\s+)?$", before, re.IGNORECASE)
+                or _POSSESSIVE.match(after[:3])
+                or (m.kind == "demonym" and _HEAD_AFTER_DEMONYM.match(after))
+                or (m.kind == "name" and re.search(r"[A-Z][\w’'\-]*\s+(?:and\s+)?$", before))
+            )
+            if origin:
+                out.append(ExpertMention(m.alpha2, m.start, m.end, "country-in-expert-sentence"))
+    return _dedupe(out)

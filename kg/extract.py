@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from kg.dates import find_periods, parse_date
 from kg.documents import Document
-from kg.experts import ExpertMention, find_experts
+from kg.experts import ExpertMention, find_expert_sentences, find_experts
 from kg.gazetteer import CountryMention, find_countries, is_eu_member
 from kg.institutions import Institution, parse_institution
 from kg.records import Fact, Problem, Record
@@ -50,15 +50,17 @@ _RELATION_CUES = [
 #: Context before a country name that makes it a place visited or a practice shown.
 _MENTION_ONLY = re.compile(
     r"(?:study visits?|visit(?:ed|s)?|trip|travel(?:led)?|tour|experiences?|practices?|"
-    r"examples?|models?|lessons|case|cases|countries like|countries such as|such as|"
-    r"like|cooperation agency|development agency|donors?|funded by|financed by)"
+    r"examples?|models?|lessons|cases? stud(?:y|ies)|the case|cases|countries like|"
+    r"countries such as|such as|like|cooperation agency|development agency|donors?|"
+    r"funded by|financed by|contribution|grant|funding|financing|compared|comparison)"
     r"\W+(?:\w+\W+){0,4}$",
     re.IGNORECASE,
 )
-#: A demonym naming a group of people rather than the partner: "Syrian refugees".
+#: A country word naming a group of people or a thing rather than the partner country:
+#: "Syrian refugees", "Brazil nuts", "a Russian-language version".
 _GROUP_AFTER = re.compile(
-    r"^\s+(?:refugees?|migrants?|asylum[- ]seekers?|diaspora|returnees?|nationals|expatriates|"
-    r"immigrants?|emigrants?|citizens abroad)\b",
+    r"^[\s\-]+(?:refugees?|migrants?|asylum[- ]seekers?|diaspora|returnees?|nationals|"
+    r"expatriates|immigrants?|emigrants?|citizens abroad|nuts?|cheese|language|version)\b",
     re.IGNORECASE,
 )
 _POSSESSIVE_OR_IN = re.compile(
@@ -332,7 +334,10 @@ def extract_action(doc: Document, seg: Segment) -> tuple[list[Record], list[Prob
     ]
     names = tuple(p.text for p in (inst.name, inst.original) if p)
     experts = _visiting(experts, text, (*names, *(a.text for a in inst.acronyms)))
-    facts += _themes(spans, text, folded, names, [_clause(text, e) for e in experts])
+    # a ministry's name lists portfolios ("Employment, Youth and Sports"): no theme there;
+    # a specialised body's name (a labour inspectorate) does say what the action is about
+    portfolios = names if _ORG_NAME.match(inst.name.text + " ") else ()
+    facts += _themes(spans, text, folded, portfolios, [_clause(text, e) for e in experts])
     facts += _countries(block, inst, spans, text, folded, records, mentions, experts)
     records.insert(0, Record("action", local, seg.start, seg.end, seg.layout, tuple(facts)))
     return records, problems
@@ -502,9 +507,9 @@ def _action_period(periods: list, text: str):
 #: An organisation's name in running text: its words say nothing about the action's
 #: themes ("Ministry of Employment, Youth and Sports").
 _ORG_NAME = re.compile(
-    r"\b(?:Ministry|Minist[eè]re|Ministerio|Minist[eé]rio|Secretariat|Secretar[ií]a|Department|"
-    r"Directorate|Agency|Office|Institute|Council|Bureau|Fund)\s+(?:of|for|de|del|du|da|do|"
-    r"des|pour)\s+(?:(?:[A-Z][\w’'\-]*|and|of|the|for|et|y|e|de|la|du|des|del|&)[\s,]*){1,12}"
+    r"\b(?:Ministry|Minist[eè]re|Ministerio|Minist[eé]rio|Secretariat|Secretar[ií]a|Department)"
+    r"\s+(?:of|for|de|del|du|da|do|des|pour)\s+(?:(?:[A-Z][\w’'\-]*|and|of|the|for|et|y|e|de|"
+    r"la|du|des|del|&)[\s,]*){1,12}"
 )
 
 
@@ -637,10 +642,27 @@ def _countries(
             )
         else:
             partner = None
+    skip = [
+        (m.start, m.end)
+        for m in mentions
+        if _MENTION_ONLY.search(text[max(0, m.start - 50) : m.start])
+    ]
+    for a, b in spans[1:]:
+        experts += find_expert_sentences(
+            text,
+            start=a,
+            end=b,
+            mentions=mentions,
+            skip=skip,
+            exclude={partner or "", *(e.alpha2 for e in experts)},
+        )
     for e in experts:
         if e.alpha2 == partner:
             continue
-        facts.append(_fact("expertCountry", f"country:{e.alpha2}", e.start, e.end, e.rule))
+        confidence = 0.7 if e.rule == "country-in-expert-sentence" else 1.0
+        facts.append(
+            _fact("expertCountry", f"country:{e.alpha2}", e.start, e.end, e.rule, confidence)
+        )
     expert_codes = {e.alpha2 for e in experts}
     for m in mentions:
         if m.alpha2 not in expert_codes and m.alpha2 != partner:

@@ -42,6 +42,10 @@ def named(kind: str, name: str) -> URIRef:
     return URIRef(f"{BASE}{kind}/{name}")
 
 
+#: The graph of findings that compare documents (conflicting countries, say).
+FINDINGS_GRAPH = URIRef(f"{BASE}graph/findings")
+
+
 def document_iri(name: str) -> URIRef:
     """The IRI of a source document, which also names its graph."""
     return mint("document", name, readable=name)

@@ -1,11 +1,20 @@
-"""The canned query catalogue (queries/*.rq) and result formatting.
+"""The canned query catalogue (queries/*.rq), parameter binding and result formats.
 
 Each ``.rq`` file starts with comment lines giving its metadata::
 
-    # title: Action summary
-    # description: One row per distinct action ...
+    # title: Actions by theme
+    # description: Every action tagged with a theme ...
     #   (an indented comment line continues the previous field)
-    # parameters: none
+    # param: theme | string | green_jobs | social_dialogue | the theme's notation
+
+A ``param`` line gives ``name | type | default | example | description``; the name is
+the SPARQL variable the value is bound to (``?theme``), the type one of
+:data:`PARAM_TYPES`, an empty default makes the parameter required. Values are bound
+as typed RDF terms in an inline ``VALUES`` block opening the query's top-level
+``WHERE`` group (the same on the embedded store and on an endpoint), each term written
+in N-Triples syntax, which escapes whatever it holds: a value with quotes, braces or
+SPARQL keywords stays data. Parameters are therefore used at the top level of the
+query's ``WHERE`` clause, not only inside a sub-query.
 """
 
 from __future__ import annotations
@@ -21,6 +30,33 @@ import pyoxigraph as ox
 
 from kg.resources import resource_dir
 
+XSD = "http://www.w3.org/2001/XMLSchema#"
+#: Parameter types and the XSD datatype of their literals (None: an IRI).
+PARAM_TYPES = {
+    "string": XSD + "string",
+    "integer": XSD + "integer",
+    "decimal": XSD + "decimal",
+    "boolean": XSD + "boolean",
+    "date": XSD + "date",
+    "year": XSD + "gYear",
+    "iri": None,
+}
+
+
+class QueryError(ValueError):
+    """A canned query or parameter that cannot be used, with the reason."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """A parameter of a canned query."""
+
+    name: str
+    type: str
+    default: str | None
+    example: str
+    description: str
+
 
 @dataclass(frozen=True)
 class CannedQuery:
@@ -29,30 +65,57 @@ class CannedQuery:
     name: str
     title: str
     description: str
-    parameters: str
+    params: tuple[Param, ...]
     text: str
 
+    @property
+    def is_violation(self) -> bool:
+        """A ``*-violation`` query must return no rows on a good build."""
+        return self.name.endswith("-violation")
 
-def parse_header(text: str) -> dict[str, str]:
-    """The ``# key: value`` metadata at the top of a query.
+
+def parse_header(text: str) -> dict[str, list[str]]:
+    """The ``# key: value`` metadata at the top of a query (a key may repeat).
 
     Examples
     --------
     >>> parse_header("# title: T\\n# description: a\\n#   b\\nSELECT * {}")
-    {'title': 'T', 'description': 'a b'}
+    {'title': ['T'], 'description': ['a b']}
     """
-    meta: dict[str, str] = {}
+    meta: dict[str, list[str]] = {}
     last = None
     for line in text.splitlines():
         if not line.startswith("#"):
             break
-        m = re.match(r"#\s{0,1}(\w+):\s*(.*)$", line)
+        m = re.match(r"#\s?(\w+):\s*(.*)$", line)
         if m:
             last = m.group(1)
-            meta[last] = m.group(2).strip()
+            meta.setdefault(last, []).append(m.group(2).strip())
         elif last and line[1:].strip():
-            meta[last] += " " + line[1:].strip()
+            meta[last][-1] += " " + line[1:].strip()
     return meta
+
+
+def _param(spec: str, where: str) -> Param:
+    parts = [p.strip() for p in spec.split("|")]
+    if len(parts) != 5:
+        raise QueryError(
+            f"{where}: a param line needs 5 fields "
+            f"(name | type | default | example | description): {spec!r}"
+        )
+    name, kind, default, example, description = parts
+    if not re.fullmatch(r"[A-Za-z_]\w*", name) or kind not in PARAM_TYPES:
+        raise QueryError(f"{where}: bad parameter name or type in {spec!r}")
+    return Param(name, kind, default or None, example, description)
+
+
+def load_query(name: str, text: str) -> CannedQuery:
+    """Read one query file's text and metadata."""
+    meta = parse_header(text)
+    params = tuple(_param(p, f"{name}.rq") for p in meta.get("param", []))
+    return CannedQuery(
+        name, meta.get("title", [name])[0], meta.get("description", [""])[0], params, text
+    )
 
 
 @lru_cache(maxsize=1)
@@ -60,54 +123,180 @@ def catalogue() -> dict[str, CannedQuery]:
     """Every canned query by name (the file name without ``.rq``), sorted."""
     out = {}
     for path in sorted(resource_dir("queries").glob("*.rq")):
-        text = path.read_text(encoding="utf-8")
-        meta = parse_header(text)
-        out[path.stem] = CannedQuery(
-            path.stem,
-            meta.get("title", path.stem),
-            meta.get("description", ""),
-            meta.get("parameters", "none"),
-            text,
-        )
+        out[path.stem] = load_query(path.stem, path.read_text(encoding="utf-8"))
     return out
 
 
-def run_query(store, text: str) -> tuple[list[str], list[list[object]]]:
+def term(param: Param, value: str) -> ox.NamedNode | ox.Literal:
+    """The RDF term for ``value`` given as ``param``.
+
+    Examples
+    --------
+    >>> term(Param("n", "integer", None, "", ""), "12")
+    <Literal value=12 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#integer>>
+
+    Raises
+    ------
+    QueryError
+        When the value is not of the parameter's type.
+    """
+    if param.type == "iri":
+        try:
+            return ox.NamedNode(value)
+        except ValueError as err:
+            raise QueryError(f"--param {param.name}: not an IRI: {value!r}") from err
+    checks = {
+        "integer": r"[+-]?\d+",
+        "decimal": r"[+-]?(\d+\.?\d*|\.\d+)",
+        "boolean": r"true|false|1|0",
+        "date": r"\d{4}-\d\d-\d\d",
+        "year": r"\d{4}",
+    }
+    if param.type in checks and not re.fullmatch(checks[param.type], value):
+        raise QueryError(f"--param {param.name}: {value!r} is not a valid {param.type}")
+    return ox.Literal(value, datatype=ox.NamedNode(PARAM_TYPES[param.type]))
+
+
+def bindings(query: CannedQuery, given: dict[str, str]) -> dict[str, ox.NamedNode | ox.Literal]:
+    """The terms to bind: given values, else defaults; unknown or missing ones raise."""
+    known = {p.name: p for p in query.params}
+    unknown = sorted(set(given) - set(known))
+    if unknown:
+        raise QueryError(
+            f"{query.name} has no parameter {unknown[0]!r} (it has: {', '.join(known) or 'none'})"
+        )
+    out = {}
+    for p in query.params:
+        value = given.get(p.name, p.default)
+        if value is None:
+            raise QueryError(f"{query.name} needs --param {p.name}=... ({p.description})")
+        out[p.name] = term(p, value)
+    return out
+
+
+def values_clause(bound: dict[str, ox.NamedNode | ox.Literal]) -> str:
+    """A ``VALUES`` block binding ``bound``, the terms in N-Triples syntax.
+
+    Examples
+    --------
+    >>> print(values_clause({"t": ox.Literal('a "b" } x')}))
+    VALUES (?t) { ("a \\"b\\" } x") }
+    """
+    if not bound:
+        return ""
+    names = " ".join(f"?{n}" for n in bound)
+    terms = " ".join(str(t) for t in bound.values())
+    return f"VALUES ({names}) {{ ({terms}) }}"
+
+
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def bind(text: str, bound: dict[str, ox.NamedNode | ox.Literal]) -> str:
+    """``text`` with ``bound`` given as a ``VALUES`` block opening its first ``WHERE``
+    group (comment lines are skipped when looking for it).
+
+    Examples
+    --------
+    >>> print(bind("SELECT ?a WHERE { ?a ?b ?t }", {"t": ox.Literal("x")}))
+    SELECT ?a WHERE { VALUES (?t) { ("x") }
+     ?a ?b ?t }
+
+    Raises
+    ------
+    QueryError
+        When the query has parameters but no ``WHERE {``.
+    """
+    if not bound:
+        return text
+    body = re.sub(r"(?m)^#.*$", lambda m: " " * len(m.group(0)), text)
+    m = _WHERE.search(body)
+    if m is None:
+        raise QueryError("a query with parameters needs an explicit WHERE { ... }")
+    return text[: m.end()] + " " + values_clause(bound) + "\n" + text[m.end() :]
+
+
+def run_query(store, text: str, bound: dict | None = None) -> tuple[list[str], list[list[object]]]:
     """Run a SELECT ``text`` on an embedded store: (variables, rows of pyoxigraph terms
     or None)."""
-    solutions = store.query(text)
+    solutions = store.ox.query(bind(text, bound or {}), use_default_graph_as_union=True)
+    if isinstance(solutions, bool) or not hasattr(solutions, "variables"):
+        raise QueryError("only SELECT queries give rows")
     variables = [v.value for v in solutions.variables]
     rows = [[solution[v] for v in variables] for solution in solutions]
     return variables, rows
 
 
-def _json_term(term) -> dict[str, str]:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    out = {"type": "literal", "value": term.value}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-        out["datatype"] = term.datatype.value
+def run_canned(
+    store, name: str, given: dict[str, str] | None = None
+) -> tuple[list[str], list[list[object]]]:
+    """Run canned query ``name`` with parameters ``given`` on an embedded store."""
+    return run_query(store, *prepare(name, given))
+
+
+def prepare(
+    name: str, given: dict[str, str] | None = None
+) -> tuple[str, dict[str, ox.NamedNode | ox.Literal]]:
+    """The text and the bound terms of canned query ``name``."""
+    query = catalogue().get(name)
+    if query is None:
+        raise QueryError(f"no canned query {name!r} (see `coopgraph query --list`)")
+    return query.text, bindings(query, given or {})
+
+
+def violation_rows(store) -> dict[str, list[list[object]]]:
+    """Run every ``*-violation`` query on an embedded store: name -> offending rows
+    (only queries that found something)."""
+    found = {}
+    for query in catalogue().values():
+        if query.is_violation:
+            _, rows = run_query(store, query.text, bindings(query, {}))
+            if rows:
+                found[query.name] = rows
+    return found
+
+
+class MemoryStore:
+    """An in-memory Oxigraph store holding one rdflib graph, queryable like the
+    embedded store (for checking files)."""
+
+    def __init__(self, graph) -> None:
+        self.ox = ox.Store()
+        data = graph.serialize(format="nt", encoding="utf-8")
+        self.ox.load(
+            data,
+            format=ox.RdfFormat.N_TRIPLES,
+            to_graph=ox.NamedNode("https://w3id.org/coopgraph/id/graph/checked"),
+        )
+
+
+def _json_term(t) -> dict[str, str]:
+    if isinstance(t, ox.NamedNode):
+        return {"type": "uri", "value": t.value}
+    if isinstance(t, ox.BlankNode):
+        return {"type": "bnode", "value": t.value}
+    out = {"type": "literal", "value": t.value}
+    if t.language:
+        out["xml:lang"] = t.language
+    elif t.datatype.value != XSD + "string":
+        out["datatype"] = t.datatype.value
     return out
+
+
+def results_json(variables: list[str], rows: list[list[object]]) -> dict:
+    """SPARQL 1.1 Query Results JSON for ``rows``."""
+    bindings_ = [
+        {v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
+        for row in rows
+    ]
+    return {"head": {"vars": variables}, "results": {"bindings": bindings_}}
 
 
 def write_results(variables: list[str], rows: list[list[object]], fmt: str, out: TextIO) -> None:
     """Write results as ``table``, ``csv``, ``tsv`` or ``json`` (SPARQL 1.1 Query
     Results JSON)."""
     if fmt == "json":
-        bindings = [
-            {v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
-            for row in rows
-        ]
-        json.dump(
-            {"head": {"vars": variables}, "results": {"bindings": bindings}},
-            out,
-            indent=1,
-            ensure_ascii=False,
-        )
+        json.dump(results_json(variables, rows), out, indent=1, ensure_ascii=False)
         out.write("\n")
         return
     plain = [["" if t is None else t.value for t in row] for row in rows]

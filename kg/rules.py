@@ -65,6 +65,9 @@ RULES: dict[str, str] = {
     "mobilised-from-list": "Expertise 'mobilised from' a list of countries or their institutions.",
     "experts-provided-by-list": "Experts or expertise 'provided by', 'seconded by'... a list "
     "of countries or their institutions.",
+    "country-in-expert-sentence": "In a sentence saying people were mobilised, a country "
+    "named as the origin of people or of an institution "
+    "('a colleague from Romania's inspectorate').",
     "demonym-experts": "Demonyms before an expert noun: 'Swedish and French experts'.",
 }
 for _form in FORMS:

@@ -98,7 +98,7 @@ for _field, _variants in {
 _LABEL_LINE = re.compile(
     r"^(?P<label>"
     + "|".join(re.escape(v) for v in sorted(LABELS, key=len, reverse=True))
-    + r")\s*(?::\s*(?P<value>.*?))?\s*$"
+    + r")(?:$|(?P<sep>\s*:\s*|\s+-\s+|\s+)(?P<value>.*?)\s*$)"
 )
 _BULLET = re.compile(
     r"^(?P<indent>[ \t]*)(?P<marker>[•▪◦●○■□►▶‣⁃∙·*\-–—]|\d{1,3}[.)])"
@@ -159,13 +159,25 @@ def split_lines(text: str) -> list[Line | None]:
 
 
 def label_of(line: Line) -> tuple[str, str | None] | None:
-    """(field, inline value or None) when ``line`` is a label line."""
+    """(field, inline value or None) when ``line`` is a label line: the label alone, or
+    followed by its value after a colon, a tab or a spaced dash.
+
+    Examples
+    --------
+    >>> label_of(Line(0, 22, "Code: 2022-14"))
+    ('code', '2022-14')
+    >>> label_of(Line(0, 24, "Partner Institution\\tMinistry"))
+    ('partner', 'Ministry')
+    >>> label_of(Line(0, 19, "Code of conduct")) is None
+    True
+    """
     m = _LABEL_LINE.match(fold(line.text))
     if not m:
         return None
-    value = m.group("value")
-    if value is not None and not value:
-        value = None
+    sep = line.text[m.start("sep") : m.end("sep")] if m.group("sep") is not None else ""
+    if sep and not (":" in sep or "\t" in sep or sep.strip() in ("-", "–", "—")):
+        return None  # "Code of conduct": a label word starting a sentence
+    value = m.group("value") or None
     if value is not None:
         value = line.text[m.start("value") : m.end("value")]
     return LABELS[m.group("label")], value
@@ -290,6 +302,9 @@ def segment(doc: Document) -> list[Segment]:
         assert head is not None
         title = _bullet_title(head)
         body = [ln for ln in lines[first + 1 : stop] if ln is not None]
+        starts = _block_starts(body)
+        extra = body[starts[1] :] if len(starts) > 1 else []  # unbulleted blocks follow
+        body = body[: starts[1]] if extra else body
         labels, rest = _labelled(body)
         if (
             labels
@@ -305,18 +320,48 @@ def segment(doc: Document) -> list[Segment]:
                     layout, index, head.start, end, title, rest if labels else tuple(body), labels
                 )
             )
+            prose.extend(extra)
         else:
             prose.extend(ln for ln in lines[first:stop] if ln is not None)
     flush_prose()
     return segments
 
 
-def _split_unbulleted(lines: list[Line]) -> list[tuple[str, list[Line]]]:
-    """Cut labelled blocks written without bullets out of a run of lines.
+def _block_starts(lines: list[Line]) -> list[int]:
+    """Where labelled blocks start in ``lines``: the field of the first label met (say
+    "Start activities") opens every block, and the line just before it is the block's
+    title unless that line is a label, a label's value or a sentence (then the block has
+    no title and starts at the label). Empty when the lines hold fewer than two labels
+    or no partner or assistance label."""
+    found = [label_of(line) for line in lines]
+    labelled = [(i, lab) for i, lab in enumerate(found) if lab is not None]
+    if len(labelled) < 2 or not {lab[0] for _, lab in labelled} & {"partner", "assistance"}:
+        return []
+    anchor = labelled[0][1][0]
+    starts: list[int] = []
+    for i, (field, inline) in labelled:
+        if field != anchor:
+            continue
+        opens = i if anchor == "title" and inline else i - 1
+        before = found[opens - 1] if opens >= 1 else None
+        is_value = (
+            before is not None and before[1] is None and _value_fits(before[0], lines[opens].text)
+        )
+        if (
+            opens < 0
+            or found[opens] is not None
+            or is_value
+            or is_prose(lines[opens].text)
+            or (starts and opens <= starts[-1])
+        ):
+            opens = i  # a block with no title line
+        starts.append(opens)
+    return starts
 
-    The field of the first label met (say "Start activities") opens every block; the
-    line just before it is the block's title. A run with fewer than two label lines, or
-    whose blocks name no partner institution and no type of assistance, stays prose.
+
+def _split_unbulleted(lines: list[Line]) -> list[tuple[str, list[Line]]]:
+    """Cut labelled blocks written without bullets out of a run of lines; what is not
+    in a block stays prose (see :func:`_block_starts`).
 
     Examples
     --------
@@ -326,30 +371,9 @@ def _split_unbulleted(lines: list[Line]) -> list[tuple[str, list[Line]]]:
     >>> [(kind, [x.text for x in piece][:1]) for kind, piece in _split_unbulleted(ls)]
     [('prose', ['Intro text.']), ('labelled', ['A title']), ('labelled', ['B title'])]
     """
-    found = [(i, label_of(line)) for i, line in enumerate(lines)]
-    labelled = [(i, lab) for i, lab in found if lab is not None]
-    fields = {lab[0] for _, lab in labelled}
-    if len(labelled) < 2 or not fields & {"partner", "assistance"}:
+    starts = _block_starts(lines)
+    if not starts:
         return [("prose", lines)] if lines else []
-    anchor = labelled[0][1][0]
-    starts = []
-    for i, (field, inline) in labelled:
-        if field != anchor:
-            continue
-        opens = i if anchor == "title" and inline else i - 1
-        before = found[opens - 1][1] if opens >= 1 else None
-        is_value = (
-            before is not None and before[1] is None and _value_fits(before[0], lines[opens].text)
-        )
-        if (
-            opens < 0
-            or found[opens][1] is not None
-            or is_value
-            or is_prose(lines[opens].text)
-            or (starts and opens <= starts[-1])
-        ):
-            opens = i  # a block with no title line
-        starts.append(opens)
     pieces: list[tuple[str, list[Line]]] = []
     if starts[0] > 0:
         pieces.append(("prose", lines[: starts[0]]))

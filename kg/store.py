@@ -96,6 +96,10 @@ class EmbeddedStore:
             self.ox.update(" ;\n".join(parts))
             self.ox.flush()
 
+    def ntriples(self, graph: str) -> bytes:
+        """The triples of named graph ``graph`` as N-Triples."""
+        return self.ox.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+
     def graph_names(self) -> list[str]:
         """The IRIs of the named graphs, sorted."""
         return sorted(g.value for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode))
