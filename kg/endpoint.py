@@ -44,12 +44,12 @@ ENV_PASSWORD = "COOPGRAPH_ENDPOINT_PASSWORD"
 #: Candidate (query, update, graph store) paths, relative to the base URL, in the order
 #: they are probed.
 LAYOUTS = (
-    ("oxigraph", "query", "update", "store"),
-    # Virtuoso before Fuseki: both answer queries at /sparql, and discover() takes the
-    # Virtuoso layout only when its /sparql-auth exists too.
+    # Virtuoso, Fuseki and Oxigraph all answer queries at /sparql: discover() takes the
+    # Virtuoso layout only when /sparql-auth exists too, and Fuseki's only when its
+    # /data graph store does (see _TELLTALE).
     ("virtuoso", "sparql", "sparql-auth", "sparql-graph-crud-auth"),
     ("fuseki", "sparql", "update", "data"),
-    ("fuseki", "query", "update", "data"),
+    ("oxigraph", "query", "update", "store"),
     ("graphdb", "", "statements", "rdf-graphs/service"),
     ("generic", "", "", ""),
 )
@@ -169,10 +169,15 @@ def _answers_queries(url: str) -> bool:
     )
 
 
+#: The path whose presence confirms a layout whose query path other servers share too.
+_TELLTALE = {"virtuoso": "sparql-auth", "fuseki": "data"}
+
+
 def _exists(url: str) -> bool:
-    """Whether ``url`` is served at all (any status but 404, e.g. 401 to anonymous)."""
+    """Whether ``url`` is served at all (any status but 404, e.g. 401 to anonymous); a
+    HEAD request, so a graph store does not send its data."""
     try:
-        return _request(url, timeout=5)[0] != 404
+        return _request(url, method="HEAD", timeout=5)[0] not in (404, 405)
     except EndpointError:
         return False
 
@@ -196,7 +201,8 @@ def discover(
         return Endpoint(query_url, update_url or query_url, store_url)
     for kind, q, u, s in LAYOUTS:
         candidate = f"{base}/{q}".rstrip("/")
-        if _answers_queries(candidate) and (kind != "virtuoso" or _exists(f"{base}/{u}")):
+        telltale = _TELLTALE.get(kind)
+        if _answers_queries(candidate) and (not telltale or _exists(f"{base}/{telltale}")):
             return Endpoint(
                 candidate,
                 update_url or (f"{base}/{u}".rstrip("/")),
@@ -305,7 +311,7 @@ class RemoteStore:
         if not self.endpoint.update_url:
             raise EndpointError("the endpoint offers neither a graph store nor SPARQL update")
         for name, data in sorted(graphs.items()):
-            lines = data.decode("utf-8").splitlines()
+            lines = data.decode("utf-8").split("\n")  # not splitlines(): U+2028 is data
             self._update(f"DROP SILENT GRAPH <{name}>")
             # Virtuoso's SPARQL parser gives up ("SP030 ... memory exhausted") on an
             # INSERT DATA of about 5,000 triples or more: send 1,000 at a time.

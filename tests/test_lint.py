@@ -23,5 +23,7 @@ def _ruff() -> str:
 
 @pytest.mark.parametrize("args", [["check"], ["format", "--check"]])
 def test_ruff(args):
-    run = subprocess.run([_ruff(), *args, "kg", "tests"], cwd=ROOT, capture_output=True, text=True)
+    run = subprocess.run(
+        [_ruff(), *args, "kg", "tests", "bench"], cwd=ROOT, capture_output=True, text=True
+    )
     assert run.returncode == 0, run.stdout + run.stderr

@@ -1,0 +1,1 @@
+"""coopgraph benchmarks: measured here, never as timed assertions in tests/."""
