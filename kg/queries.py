@@ -257,10 +257,12 @@ def violation_rows(store) -> dict[str, list[list[object]]]:
 
 
 class MemoryStore:
-    """An in-memory Oxigraph store holding one rdflib graph, queryable like the
-    embedded store (for checking files)."""
+    """An in-memory Oxigraph store holding one rdflib graph next to the ontology and
+    vocabularies, queryable like the embedded store (for checking files)."""
 
     def __init__(self, graph) -> None:
+        from kg.ontology import ontology_files
+
         self.ox = ox.Store()
         data = graph.serialize(format="nt", encoding="utf-8")
         self.ox.load(
@@ -268,6 +270,12 @@ class MemoryStore:
             format=ox.RdfFormat.N_TRIPLES,
             to_graph=ox.NamedNode("https://w3id.org/coopgraph/id/graph/checked"),
         )
+        for path in ontology_files():
+            self.ox.load(
+                path=str(path),
+                format=ox.RdfFormat.TURTLE,
+                to_graph=ox.NamedNode(f"https://w3id.org/coopgraph/id/graph/{path.stem}"),
+            )
 
 
 def _json_term(t) -> dict[str, str]:

@@ -3,6 +3,8 @@ timings are reported by bench/, never asserted here."""
 
 from __future__ import annotations
 
+import json
+
 from bench.queries import main, measure
 from kg.queries import catalogue
 from kg.store import EmbeddedStore
@@ -25,3 +27,18 @@ def test_query_bench_command_writes_json(tmp_path, capsys):
     main([str(ROOT / "corpus"), "--runs", "1", "--json", str(out)])
     assert '"query_median_ms"' in out.read_text()
     assert "actions" in capsys.readouterr().out
+
+
+def test_scaled_graph_bench_runs(tmp_path, capsys):
+    from bench.scale import main as scale_main
+
+    out = tmp_path / "scale.json"
+    scale_main(["--actions", "100", "--runs", "1", "--json", str(out)])
+    result = json_load(out)
+    assert result["actions"] >= 80
+    assert result["quads"] > 0
+    assert "action-summary" in result["query_median_ms"]
+
+
+def json_load(path):
+    return json.loads(path.read_text())
