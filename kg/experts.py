@@ -257,11 +257,12 @@ def _dedupe(found: list[ExpertMention]) -> list[ExpertMention]:
     return sorted(best.values(), key=lambda e: (e.start, e.alpha2))
 
 
+#: People who may be sent besides those EXPERT_NOUNS names.
+_MORE_PEOPLE = r"colleagues?|officers?|developers?|assessors?|teachers?|managers?|analysts?"
 #: Words that say, in a sentence, that people were mobilised for the action.
 _CUE = re.compile(
-    r"\b(?:" + "|".join(EXPERT_NOUNS) + r"|colleagues?|officers?|developers?|assessors?|"
-    r"teachers?|managers?|analysts?|case workers?|mobili[sz](?:ed|ing|ation)|seconded|"
-    r"input from|support from|contributed|joined)\b",
+    r"\b(?:" + "|".join(EXPERT_NOUNS) + "|" + _MORE_PEOPLE + r"|case workers?|"
+    r"mobili[sz](?:ed|ing|ation)|seconded|input from|support from|contributed|joined)\b",
     re.IGNORECASE,
 )
 #: What may follow a demonym for it to name an institution or people: "the Croatian
@@ -269,18 +270,16 @@ _CUE = re.compile(
 _HEAD_AFTER_DEMONYM = re.compile(
     r"^(?:[\s\-]+[\w’'\-]+){0,4}?[\s\-]+(?:service|agency|fund|ministry|office|institute|"
     r"inspectorate|inspection|authority|commission|council|court|board|centre|center|"
-    r"administration|department|university|union|confederation|federation|"
-    r"chamber|directorate|observatory|"
-    + "|".join(EXPERT_NOUNS)
-    + r"|colleagues?|officers?|developers?|assessors?|teachers?|managers?|analysts?)\b",
+    r"administration|department|university|union|confederation|federation|chamber|"
+    r"directorate|observatory|" + "|".join(EXPERT_NOUNS) + "|" + _MORE_PEOPLE + r")\b",
     re.IGNORECASE,
 )
 #: Words right after a country word that make it no origin of people: a language, a
-#: model or practice shown, a product.
+#: model or practice shown, a product, a group of people, the country's own government.
 _NOT_ORIGIN = re.compile(
-    r"^[\s\-’']*s?\s*(?:language|version|model|models|approach|experience|practices?|"
-    r"examples?|case|system's|cheese|nut|nuts|law|legislation|market|refugees?|migrants?|"
-    r"workers?|nationals|citizens|government|ministry of labour was|portal was)\b",
+    r"^[\s\-’']*s?\s*(?:language|version|models?|approach|experience|practices?|examples?|"
+    r"case|cheese|nuts?|law|legislation|market|refugees?|migrants?|workers?|nationals|"
+    r"citizens|government)\b",
     re.IGNORECASE,
 )
 
