@@ -21,6 +21,7 @@ from kg.documents import Document, DocumentError, discover, read_document
 from kg.extract import extract_actions
 from kg.iri import FINDINGS_GRAPH, document_iri
 from kg.ontology import ONTOLOGY_IRI, VOCABULARY_FILES, load_ontology, ontology_files
+from kg.prose import extract_prose
 from kg.rdfize import document_graph, findings_graph
 from kg.records import Problem, Record
 from kg.resolve import resolve
@@ -56,19 +57,11 @@ class BuildSummary:
         return not self.problems and self.validation.conforms
 
 
-def _prose_records(doc: Document, segments) -> list[Record]:
-    try:
-        from kg.prose import extract_prose
-    except ImportError:  # pragma: no cover - the prose extractor is optional
-        return []
-    return extract_prose(doc, segments)
-
-
 def extract_document(doc: Document) -> tuple[list[Record], list[Problem], set[str]]:
     """Segment and extract one document: its records, problems and layouts."""
     segments = segment(doc)
     records, problems = extract_actions(doc, segments)
-    records += _prose_records(doc, segments)
+    records += extract_prose(doc, segments)
     return records, problems, {s.layout for s in segments}
 
 
