@@ -7,6 +7,7 @@ Exit codes: 0 ok; 1 the data does not conform or some documents were rejected;
 from __future__ import annotations
 
 import sys
+from datetime import UTC
 from pathlib import Path
 
 import click
@@ -408,14 +409,100 @@ def export() -> None:
 
 
 @cli.command()
-def network() -> None:
-    """Analyse the network of expert and partner countries.
+@_store_option
+@_endpoint_options
+@click.option("--theme", metavar="NOTATION", help="Only actions with this theme.")
+@click.option("--since", type=int, metavar="YEAR", help="Only actions from this year on.")
+@click.option("--until", type=int, metavar="YEAR", help="Only actions up to this year.")
+@click.option("--programme", metavar="SLUG|IRI", help="Only actions of this programme.")
+@click.option(
+    "--partner-region",
+    metavar="M49|NAME",
+    help="Only partners in this UN M49 region (code or English name).",
+)
+@click.option("--top", type=int, default=10, show_default=True, help="Rows per table.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write GraphML, GEXF, PNG figures, an offline HTML view and report.json.",
+)
+@click.option(
+    "--write-back",
+    is_flag=True,
+    help="Store the metrics in the store's analytics graph (with PROV-O).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def network(
+    store,
+    endpoint,
+    query_url,
+    update_url,
+    store_url,
+    theme,
+    since,
+    until,
+    programme,
+    partner_region,
+    top,
+    out,
+    write_back,
+    as_json,
+) -> None:
+    """Analyse who works with whom: expert -> partner country corridors, centrality,
+    communities, concentration and triangular cooperation, built through SPARQL.
 
     \b
     Example:
       coopgraph network --theme green_jobs --out network/
+      coopgraph network --since 2020 --until 2024 --partner-region 419
     """
-    _pending("network analytics")
+    import json
+    from datetime import datetime
+
+    from kg import __version__
+    from kg import network as net
+
+    source = (
+        _remote(endpoint, query_url, update_url, store_url)
+        if endpoint or query_url
+        else _open_store(store)
+    )
+    try:
+        filters = net.Filters(
+            theme=theme,
+            since=since,
+            until=until,
+            programme=programme,
+            partner_region=partner_region,
+        )
+        data = net.report(source, filters, top=top)
+        graphs = {
+            "bipartite": net.bipartite(source, filters),
+            "comobilisation": net.comobilisation(source, filters),
+            "institutions": net.institutions(source, filters),
+        }
+    except (net.FilterError, ValueError) as err:
+        raise CoopgraphError(str(err)) from err
+    if as_json:
+        click.echo(json.dumps(data, indent=2, sort_keys=True, default=str))
+    else:
+        Console(highlight=False).print(net.render_report(data))
+    if out:
+        from kg.network_output import write_outputs
+
+        files = write_outputs(out, graphs, data)
+        console.print(f"wrote {len(files)} files to {out}")
+    if write_back:
+        if endpoint or query_url:
+            raise CoopgraphError("--write-back writes to the embedded store, not an endpoint")
+        count = net.write_back(
+            _store_path(store),
+            data,
+            parameters=data["filters"],
+            software_version=__version__,
+            when=datetime.now(UTC).replace(microsecond=0),
+        )
+        console.print(f"wrote {count} triples to the analytics graph")
 
 
 @cli.command()

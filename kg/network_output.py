@@ -1336,3 +1336,64 @@ zoom, drag to pan.</p>
 </body>
 </html>
 """
+
+
+def write_outputs(
+    out: str | Path,
+    graphs: Mapping[str, nx.Graph],
+    data: Mapping[str, Any],
+) -> list[Path]:
+    """Write every output of a network analysis into the folder ``out``.
+
+    Parameters
+    ----------
+    graphs
+        ``bipartite``, ``comobilisation`` and ``institutions`` graphs (see
+        :mod:`kg.network`); each is written as GraphML and GEXF.
+    data
+        A :func:`kg.network.report`: its metrics size and colour the figures.
+
+    Returns
+    -------
+    list of Path
+        The files written, in a fixed order.
+    """
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for name, graph in graphs.items():
+        written.append(write_graphml(graph, folder / f"{name}.graphml"))
+        written.append(write_gexf(graph, folder / f"{name}.gexf"))
+    bipartite = graphs["bipartite"]
+    metrics = data["metrics"]
+    strength = {c: m["strength_out"] + m["strength_in"] for c, m in metrics.items()}
+    communities = data["communities"]
+    corridors = [
+        {"expert": u, "partner": v, "weight": w} for u, v, w in bipartite.edges(data="weight")
+    ]
+    # countries with no link (partners of actions whose experts are unknown) would be
+    # flung to the figure's edges by the layout and shrink everything else
+    linked = bipartite.subgraph(n for n in bipartite if bipartite.degree(n)).copy()
+    isolated = bipartite.number_of_nodes() - linked.number_of_nodes()
+    title = "Technical cooperation network" + (
+        f" ({isolated} countries without expert links not shown)" if isolated else ""
+    )
+    written += [
+        network_figure(
+            linked,
+            strength,
+            [kept for group in communities if (kept := [c for c in group if c in linked])],
+            folder / "network.png",
+            title=title,
+        ),
+        corridor_chart(corridors, folder / "corridors.png"),
+        heatmap(corridors, folder / "heatmap.png"),
+        timeline({str(y["year"]): y["actions"] for y in data["per_year"]}, folder / "timeline.png"),
+        html_view(bipartite, strength, communities, folder / "network.html"),
+    ]
+    report_file = folder / "report.json"
+    report_file.write_text(
+        json.dumps(data, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8"
+    )
+    written.append(report_file)
+    return written
