@@ -475,11 +475,12 @@ def network(
             programme=programme,
             partner_region=partner_region,
         )
-        data = net.report(source, filters, top=top)
+        fetched = net.fetch(source)  # one round of queries serves every graph
+        data = net.report(fetched, filters, top=top)
         graphs = {
-            "bipartite": net.bipartite(source, filters),
-            "comobilisation": net.comobilisation(source, filters),
-            "institutions": net.institutions(source, filters),
+            "bipartite": net.bipartite(fetched, filters),
+            "comobilisation": net.comobilisation(fetched, filters),
+            "institutions": net.institutions(fetched, filters),
         }
     except (net.FilterError, ValueError) as err:
         raise CoopgraphError(str(err)) from err

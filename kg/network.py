@@ -14,9 +14,11 @@ regions, themes, programmes); :func:`select` keeps the actions that pass the
   country and to the expert countries of their actions.
 
 Each builder takes a store (embedded or remote) or a :class:`Cooperation` already
-fetched. :func:`report` gathers the metrics of :mod:`kg.analytics` into plain data,
-:func:`render_report` turns them into rich tables for the terminal, and
-:func:`write_back` stores them as RDF in the named graph :data:`ANALYTICS_GRAPH`.
+fetched; given a store, it queries it anew, so fetch once and pass the result when
+making several graphs and a report of the same store. :func:`report` gathers the
+metrics of :mod:`kg.analytics` into plain data, :func:`render_report` turns them into
+rich tables for the terminal, and :func:`write_back` stores them as RDF in the named
+graph :data:`ANALYTICS_GRAPH`.
 
 An action's year is that of its ``schema:startDate`` or, when it has none, of its
 earliest ``cg:mentionedDate`` (as in the ``actions-per-year`` query).
@@ -332,7 +334,7 @@ def fetch(store) -> Cooperation:
     institutions = {
         row["institution"].value: Institution(
             row["institution"].value,
-            _text(row["label"]) or row["institution"].value,
+            _text(row["label"]) or _text(row["anyLabel"]) or row["institution"].value,
             _text(row["country"]),
         )
         for row in rows["network-partner-institutions"]
@@ -341,7 +343,7 @@ def fetch(store) -> Cooperation:
         row["alpha2"].value: Country(
             row["alpha2"].value,
             _text(row["label"]) or row["alpha2"].value,
-            _text(row["euMember"]) in ("true", "1"),
+            _text(row["euMember"]) == "true",
             _text(row["region"]),
             row["country"].value,
         )
