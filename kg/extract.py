@@ -16,6 +16,7 @@ from kg.documents import Document
 from kg.experts import ExpertMention, find_expert_sentences, find_experts
 from kg.gazetteer import CountryMention, find_countries, is_eu_member
 from kg.institutions import Institution, parse_institution
+from kg.mentions import find_known
 from kg.records import Fact, Problem, Record
 from kg.segment import Line, Segment, is_prose, label_of
 from kg.text import fold
@@ -338,6 +339,7 @@ def extract_action(doc: Document, seg: Segment) -> tuple[list[Record], list[Prob
     # a specialised body's name (a labour inspectorate) does say what the action is about
     portfolios = names if _ORG_NAME.match(inst.name.text + " ") else ()
     facts += _themes(spans, text, folded, portfolios, [_clause(text, e) for e in experts])
+    facts += _programmes(spans, text, folded)
     facts += _countries(block, inst, spans, text, folded, records, mentions, experts)
     records.insert(0, Record("action", local, seg.start, seg.end, seg.layout, tuple(facts)))
     return records, problems
@@ -532,6 +534,25 @@ def _visiting(
             continue
         kept.append(e)
     return kept
+
+
+def _programmes(spans: list[tuple[int, int]], text: str, folded: str) -> list[Fact]:
+    """The programmes of the gazetteer the block names ("SOCIEUX+ mobilised...")."""
+    seen: dict[str, Fact] = {}
+    for a, b in spans:
+        for known in find_known(text, start=a, end=b, folded=folded):
+            if known.entry.table == "programme":
+                seen.setdefault(
+                    known.entry.slug,
+                    _fact(
+                        "programme",
+                        f"programme:{known.entry.slug}",
+                        known.start,
+                        known.end,
+                        "programme-named",
+                    ),
+                )
+    return sorted(seen.values(), key=lambda f: f.start)
 
 
 def _clause(text: str, e: ExpertMention) -> tuple[int, int]:

@@ -152,6 +152,12 @@ def load_entries() -> tuple[Entry, ...]:
 
 
 @lru_cache(maxsize=1)
+def programme_entries() -> dict[str, Entry]:
+    """The programme gazetteer by slug."""
+    return {e.slug: e for e in load_entries() if e.table == "programme"}
+
+
+@lru_cache(maxsize=1)
 def _matcher() -> tuple[PhraseMatcher, dict[str, Entry]]:
     by_slug = {f"{e.table}/{e.slug}": e for e in load_entries()}
     phrases = [

@@ -18,6 +18,7 @@ from rdflib.term import Node
 
 from kg.gazetteer import is_eu_member
 from kg.iri import document_iri, mint, named
+from kg.mentions import programme_entries
 from kg.namespace import CG
 from kg.records import Fact, Record
 from kg.resolve import Finding, Resolution
@@ -184,6 +185,18 @@ def _add_record(w: _Writer, rec: Record, subject: URIRef, res: Resolution) -> No
             g.add((obj, RDFS.label, Literal(f"Action {code}")))
         if rec.kind == "action" and prop == CG.expertCountry:
             _mobilisation(w, subject, obj, fact)
+        if fact.value.startswith("programme:"):
+            _programme(g, obj, fact.value[10:])
+
+
+def _programme(g: Graph, node: Node, slug: str) -> None:
+    """A gazetteer programme named by a fact: typed and labelled where it is used."""
+    entry = programme_entries().get(slug)
+    g.add((node, RDF.type, CG.Programme))
+    if entry is not None:
+        g.add((node, SKOS.prefLabel, Literal(entry.name, lang="en")))
+        if entry.acronym:
+            g.add((node, CG.acronym, Literal(entry.acronym)))
 
 
 def _mobilisation(w: _Writer, action: URIRef, country: Node, fact: Fact) -> None:

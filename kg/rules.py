@@ -42,6 +42,8 @@ RULES: dict[str, str] = {
     "label-end": "The date after an End label is the action's end.",
     "action-period": "A day- or month-precise period introduced by 'implemented', 'took "
     "place', 'hosted from'... is the period the action ran.",
+    "programme-named": "A programme of the programme gazetteer (SOCIEUX+, PAGE...) named in "
+    "the title or description is the action's programme.",
     # themes
     "theme-label": "A label of the theme vocabulary in the title or description gives a theme.",
     # countries

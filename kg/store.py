@@ -95,6 +95,9 @@ class EmbeddedStore:
         if parts:
             self.ox.update(" ;\n".join(parts))
             self.ox.flush()
+            # compact now rather than in the background: a read-only store opened
+            # right after (even in this process) then never sees files vanish
+            self.ox.optimize()
 
     def ntriples(self, graph: str) -> bytes:
         """The triples of named graph ``graph`` as N-Triples."""
