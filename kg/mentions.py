@@ -211,6 +211,8 @@ def _is_country(text: str, start: int, end: int) -> bool:
     and Ecuadorian"), joined by "and" or commas."""
     piece = text[start:end]
     for c in find_countries(piece):
+        if c.kind == "institution":  # an institution's name is no country
+            continue
         piece = piece[: c.start] + " " * (c.end - c.start) + piece[c.end :]
     return not re.sub(r"\b(?:and|y|et|e)\b|[,\s]", "", piece)
 
