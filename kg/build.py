@@ -11,7 +11,8 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from rdflib import RDF, RDFS, Graph, URIRef
@@ -49,7 +50,6 @@ class BuildSummary:
     validation: ValidationReport
     store: Path
     seconds: float
-    per_kind: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -96,12 +96,18 @@ def _named_files(paths: list[Path]) -> list[tuple[Path, str]]:
 
 
 def vocabulary_graphs() -> dict[URIRef, Graph]:
-    """The ontology and each vocabulary in a graph of its own."""
-    graphs = {}
+    """The ontology and each vocabulary in a graph of its own (parsed once a process;
+    the graphs are shared, not to be changed)."""
+    return dict(_vocabulary_graphs())
+
+
+@lru_cache(maxsize=1)
+def _vocabulary_graphs() -> dict[URIRef, Graph]:
     names = [ONTOLOGY_IRI, *(URIRef(s) for s in VOCABULARY_FILES)]
-    for name, path in zip(names, ontology_files(), strict=True):
-        graphs[name] = Graph().parse(path, format="turtle")
-    return graphs
+    return {
+        name: Graph().parse(path, format="turtle")
+        for name, path in zip(names, ontology_files(), strict=True)
+    }
 
 
 def build(
@@ -158,7 +164,6 @@ def build(
     drop = [URIRef(g) for g in db.graph_names()] if clean else []
     db.replace(graphs, drop=drop)
     db.prune_sources(doc.sha256 for doc in docs.values())
-    kinds = Counter(r.kind for recs in records.values() for r in recs)
     entities = Counter(str(iri).split("/id/")[1].split("/")[0] for iri in set(res.iris.values()))
     countries = len(
         {
@@ -183,7 +188,6 @@ def build(
         validation=report,
         store=store,
         seconds=time.perf_counter() - started,
-        per_kind=dict(sorted(kinds.items())),
     )
 
 

@@ -15,7 +15,7 @@ from rich.console import Console
 
 from kg import __version__
 
-EXIT_OK, EXIT_DATA, EXIT_ERROR = 0, 1, 2
+EXIT_DATA, EXIT_ERROR = 1, 2  # and 0 for success
 
 console = Console(stderr=True, highlight=False)
 

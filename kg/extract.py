@@ -244,15 +244,21 @@ class _Block:
         self.description = description
 
 
-def extract_action(doc: Document, seg: Segment) -> tuple[list[Record], list[Problem]]:
-    """Records of one bullet or labelled block, or problems when it is unusable."""
+def extract_action(
+    doc: Document, seg: Segment, *, folded: str | None = None
+) -> tuple[list[Record], list[Problem]]:
+    """Records of one bullet or labelled block, or problems when it is unusable.
+
+    ``folded`` may pass ``fold(doc.text)`` when the caller already has it (folding the
+    document once, not once per block)."""
     block = _Block(seg)
     line_no = doc.text.count("\n", 0, seg.start) + 1
     where = f"{seg.layout} block {seg.index}"
     if block.title is None:
         return [], [Problem(doc.name, f"{where} has no title", line_no)]
     local = f"b{seg.index}"
-    text, folded = doc.text, fold(doc.text)
+    text = doc.text
+    folded = folded if folded is not None else fold(text)
     t = block.title
     facts = [
         _fact(
@@ -728,9 +734,10 @@ def extract_actions(
     """Records of every bullet and labelled segment of ``doc``, and the problems met."""
     records: list[Record] = []
     problems: list[Problem] = []
+    folded = fold(doc.text)
     for seg in segments:
         if seg.layout in ("bullet", "labelled"):
-            found, trouble = extract_action(doc, seg)
+            found, trouble = extract_action(doc, seg, folded=folded)
             records += found
             problems += trouble
     return records, problems
