@@ -36,10 +36,6 @@ _DATA_IRI = re.compile(r"<(https://w3id\.org/coopgraph/id/[^>]*)>")
 
 
 def _rename(m: re.Match[str], k: int) -> str:
-    return m.group(0) if _SHARED.fullmatch(m.group(0)) else f"<{m.group(1)}-{k}>"
-
-
-def _rename(m: re.Match[str], k: int) -> str:
     """A data IRI with the copy's suffix; a shared concept's IRI as it is."""
     return m.group(0) if _SHARED.fullmatch(m.group(0)) else f"<{m.group(1)}-{k}>"
 
@@ -88,7 +84,7 @@ def main(argv: list[str] | None = None) -> None:
         store.optimize()
         done = time.perf_counter()
         del store
-        medians = measure(EmbeddedStore(target, read_only=True), args.runs)
+        medians = measure(EmbeddedStore(target, read_only=True), args.runs) if args.runs else {}
     result = {
         "actions": summary.actions * copies,
         "quads": quads,

@@ -12,6 +12,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -164,6 +165,7 @@ def build(
     drop = [URIRef(g) for g in db.graph_names()] if clean else []
     db.replace(graphs, drop=drop)
     db.prune_sources(doc.sha256 for doc in docs.values())
+    db.record_build(datetime.now(UTC).replace(microsecond=0))
     entities = Counter(str(iri).split("/id/")[1].split("/")[0] for iri in set(res.iris.values()))
     countries = len(
         {

@@ -398,14 +398,111 @@ def push(store, endpoint, query_url, update_url, store_url) -> None:
 
 
 @cli.command()
-def export() -> None:
-    """Export the graph as Turtle, N-Triples, N-Quads, TriG, JSON-LD or CSV.
+@_store_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "csv"]),
+    default="ttl",
+    show_default=True,
+    help="ttl/nt: the merged graph; nq/trig: one named graph per source document; "
+    "jsonld: compacted with the coopgraph context; csv: the action-summary table.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    default="-",
+    show_default=True,
+    help="Output file (- for standard output). Written whole or not at all.",
+)
+@click.option(
+    "--include",
+    default="all",
+    show_default=True,
+    metavar="PARTS",
+    help="What to export besides the data, comma-separated: evidence, findings, analytics, "
+    "vocabularies, ontology; or all, or none (the data alone).",
+)
+@click.option(
+    "--frame",
+    type=click.Choice(["action"]),
+    help="JSON-LD: one nested object per action (institution, themes, countries, evidence).",
+)
+@click.option(
+    "--embed-context",
+    is_flag=True,
+    help="JSON-LD: put the context in the file instead of referencing its IRI.",
+)
+@click.option(
+    "--description",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the VoID + DCAT description (default: beside --out as "
+    "NAME.void.ttl; an export to standard output is described only with this option).",
+)
+@click.option("--timestamp", is_flag=True, help="State the last build time in the description.")
+def export(store, fmt, out, include, frame, embed_context, description, timestamp) -> None:
+    """Export the graph as Turtle, N-Triples, N-Quads, TriG, JSON-LD or CSV, with a
+    VoID + DCAT description of the dataset. Output is canonical: the same store gives
+    byte-identical files.
 
     \b
     Example:
       coopgraph export --format ttl --out graph.ttl
+      coopgraph export --format nq --include none --out data.nq
+      coopgraph export --format jsonld --frame action --out actions.jsonld
     """
-    _pending("exports")
+    from kg.export import ExportError, parse_parts
+    from kg.publish import export as run_export
+
+    target = None if str(out) == "-" else out
+    try:
+        summary = run_export(
+            _open_store(store),
+            fmt,
+            target,
+            parts=parse_parts(include),
+            frame=frame,
+            embed_context=embed_context,
+            description=description,
+            timestamp=timestamp,
+        )
+    except (ExportError, OSError) as err:
+        raise CoopgraphError(str(err)) from err
+    where = str(summary.out) if summary.out else "standard output"
+    what = f"{summary.triples:,} triples from {summary.graphs} graphs"
+    if summary.records is not None:
+        what = f"{summary.records:,} {'rows' if fmt == 'csv' else 'actions'} ({what})"
+    console.print(f"exported {what} as {fmt} to {where}")
+    if summary.description:
+        console.print(f"described in {summary.description}")
+
+
+@cli.command()
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the HTML pages into (made if missing; same-named files replaced).",
+)
+def docs(out: Path) -> None:
+    """Write offline HTML documentation: the ontology (by pyLODE), one page per
+    vocabulary, and an index listing every SHACL shape and canned query.
+
+    The pages load nothing from the network; the same inputs give identical files.
+
+    \b
+    Example:
+      coopgraph docs --out ontology-docs
+    """
+    from kg.docs import DocsError, write_docs
+
+    try:
+        files = write_docs(out)
+    except (DocsError, OSError) as err:
+        raise CoopgraphError(str(err)) from err
+    console.print(f"wrote {len(files)} pages to {out}", markup=False, soft_wrap=True)
+    for path in files:
+        console.print(f"  {path}", markup=False, soft_wrap=True)
 
 
 @cli.command()
@@ -507,14 +604,84 @@ def network(
 
 
 @cli.command()
-def serve() -> None:
-    """Serve a SPARQL endpoint and a web interface over the store.
+@_store_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=int, default=8000, show_default=True, help="Port (0: any free port).")
+@click.option(
+    "--allow-update",
+    is_flag=True,
+    help="Accept SPARQL updates from clients that send the token.",
+)
+@click.option(
+    "--token",
+    envvar="COOPGRAPH_SERVE_TOKEN",
+    metavar="TOKEN",
+    help="The update token (prefer $COOPGRAPH_SERVE_TOKEN: options show in `ps`).",
+)
+@click.option(
+    "--timeout",
+    type=float,
+    default=30.0,
+    show_default=True,
+    help="Seconds a query may take; past that it is stopped (503).",
+)
+@click.option(
+    "--max-rows",
+    type=int,
+    default=50_000,
+    show_default=True,
+    help="Most rows (or triples) a result may have; more is refused (422).",
+)
+@click.option(
+    "--cors",
+    "cors",
+    multiple=True,
+    metavar="ORIGIN",
+    help="Let browser pages from ORIGIN call the endpoint (repeatable; * for any).",
+)
+@click.option("--workers", type=int, default=2, show_default=True, help="Query worker processes.")
+@click.option("--quiet", "-q", is_flag=True, help="Do not log each request.")
+def serve(store, host, port, allow_update, token, timeout, max_rows, cors, workers, quiet) -> None:
+    """Serve a SPARQL 1.1 endpoint (/sparql) and a web interface over the store: a
+    query editor with the canned queries, a page per resource with the evidence for
+    each fact (Turtle and JSON-LD by content negotiation), search, and the
+    collaboration network. Works offline. Read-only unless --allow-update is given
+    with a token; clients then send 'Authorization: Bearer TOKEN'.
 
     \b
     Example:
-      coopgraph serve --port 8000
+      coopgraph serve --store seeds-store --port 8000
+      COOPGRAPH_SERVE_TOKEN=s3cret-token coopgraph serve --allow-update --cors '*'
     """
-    _pending("serve")
+    from kg.server import ConfigError, ServeConfig
+    from kg.server import serve as run_server
+    from kg.server.protocol import ProtocolError
+
+    try:
+        config = ServeConfig(
+            store=_store_path(store),
+            host=host,
+            port=port,
+            allow_update=allow_update,
+            token=token if allow_update else None,
+            timeout=timeout,
+            max_rows=max_rows,
+            cors=tuple(cors),
+            workers=workers,
+            quiet=quiet,
+        )
+    except ConfigError as err:
+        raise CoopgraphError(str(err)) from err
+
+    def ready(url: str) -> None:
+        mode = "updates with the token" if allow_update else "read-only"
+        click.echo(f"serving {config.store} at {url} ({mode}); Ctrl-C stops", nl=True)
+        sys.stdout.flush()
+
+    try:
+        run_server(config, ready=ready)
+    except (OSError, ProtocolError) as err:
+        raise CoopgraphError(f"{host}:{port}: {err}") from err
 
 
 @cli.command()

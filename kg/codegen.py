@@ -66,6 +66,14 @@ REUSED_TERMS = {
     "statementObject": ("rdf:object", False),
 }
 
+#: Terms for a language's values of a property: JSON-LD name -> (IRI, language tag).
+#: ``"name": "Peru"`` reads as ``skos:prefLabel "Peru"@en``.
+LANGUAGE_TERMS = {"name": ("skos:prefLabel", "en")}
+
+#: Reverse terms: JSON-LD name -> IRI of the property that points *to* the node.
+#: ``evidence`` nests under a fact's subject the cg:Evidence nodes about it.
+REVERSE_TERMS = {"evidence": "rdf:subject"}
+
 
 def _local(term: URIRef) -> str:
     return str(term)[len(CG_IRI) :]
@@ -126,6 +134,10 @@ def context_document(graph: Graph | None = None) -> dict:
                 context[name] = {"@id": curie, "@type": f"xsd:{str(rng)[len(str(XSD)) :]}"}
     for name, (curie, is_iri) in sorted(REUSED_TERMS.items()):
         context[name] = {"@id": curie, "@type": "@id"} if is_iri else {"@id": curie}
+    for name, (curie, language) in sorted(LANGUAGE_TERMS.items()):
+        context[name] = {"@id": curie, "@language": language}
+    for name, curie in sorted(REVERSE_TERMS.items()):
+        context[name] = {"@reverse": curie, "@type": "@id"}
     return {"@context": context}
 
 

@@ -44,6 +44,8 @@ def named(kind: str, name: str) -> URIRef:
 
 #: The graph of findings that compare documents (conflicting countries, say).
 FINDINGS_GRAPH = URIRef(f"{BASE}graph/findings")
+#: The graph of network metrics that ``coopgraph network --write-back`` replaces.
+ANALYTICS_GRAPH = URIRef(f"{BASE}graph/analytics")
 
 
 def document_iri(name: str) -> URIRef:

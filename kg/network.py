@@ -40,11 +40,12 @@ from typing import Any
 import networkx as nx
 
 from kg import analytics
+from kg.iri import ANALYTICS_GRAPH as ANALYTICS_GRAPH_IRI
 from kg.queries import catalogue, run_query
 
 ID = "https://w3id.org/coopgraph/id/"
 #: The named graph :func:`write_back` replaces.
-ANALYTICS_GRAPH = ID + "graph/analytics"
+ANALYTICS_GRAPH = str(ANALYTICS_GRAPH_IRI)
 #: The queries :func:`fetch` runs (names in ``queries/``).
 QUERIES = (
     "network-actions",

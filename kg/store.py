@@ -4,6 +4,8 @@ Layout of a store folder::
 
     DIR/oxigraph/         the Oxigraph database
     DIR/sources/SHA.txt   the decoded text of every document version stored, by digest
+    DIR/build.json        when the last build finished (kept out of the graph, which
+                          holds no time, so two builds of the same input are identical)
 
 Every write replaces whole named graphs in one SPARQL update, which Oxigraph applies
 as one transaction: a failed build leaves the previous contents as they were.
@@ -11,8 +13,11 @@ as one transaction: a failed build leaves the previous contents as they were.
 
 from __future__ import annotations
 
+import json
 import os
+import time
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -38,7 +43,7 @@ class EmbeddedStore:
                 raise FileNotFoundError(
                     f"{self.path}: no coopgraph store here (run `coopgraph build` first)"
                 )
-            self.ox = ox.Store.read_only(str(db))
+            self.ox = _open_read_only(db)
         else:
             db.mkdir(parents=True, exist_ok=True)
             self.ox = ox.Store(str(db))
@@ -65,6 +70,33 @@ class EmbeddedStore:
         for path in (self.path / "sources").glob("*.txt"):
             if path.stem not in keep:
                 path.unlink()
+
+    # -- build record ----------------------------------------------------------
+    def record_build(self, finished: datetime) -> None:
+        """Note when a build finished (``DIR/build.json``)."""
+        target = self.path / "build.json"
+        tmp = target.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"finished": finished.isoformat()}) + "\n", encoding="utf-8")
+        tmp.replace(target)
+
+    def last_build(self) -> datetime | None:
+        """When the last build finished, if the store says.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from datetime import UTC
+        >>> store = EmbeddedStore(Path(tempfile.mkdtemp()))
+        >>> store.last_build() is None
+        True
+        >>> store.record_build(datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC))
+        >>> store.last_build().isoformat()
+        '2026-01-02T03:04:05+00:00'
+        """
+        target = self.path / "build.json"
+        if not target.exists():
+            return None
+        return datetime.fromisoformat(json.loads(target.read_text(encoding="utf-8"))["finished"])
 
     # -- graphs ----------------------------------------------------------------
     def documents(self) -> dict[str, str]:
@@ -127,6 +159,21 @@ class EmbeddedStore:
         from rdflib import Dataset
 
         return Dataset(store=_OxrdflibStore(self.ox))
+
+
+def _open_read_only(db: Path, attempts: int = 5) -> ox.Store:
+    """Open an Oxigraph database read-only. A read-only opener lists the database's
+    files and then opens them; a writer finishing a compaction at that moment may
+    delete one in between (RocksDB reports it as "Corruption ... No such file"), so
+    such a failure is retried on the new file list."""
+    for attempt in range(attempts):
+        try:
+            return ox.Store.read_only(str(db))
+        except (OSError, RuntimeError) as err:
+            if "No such file" not in str(err) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def _OxrdflibStore(store: ox.Store):

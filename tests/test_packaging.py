@@ -45,6 +45,10 @@ def test_wheel_ships_data_folders(wheel):
         "kg/_data/ontology/context.jsonld",
         "kg/_data/ontology/countries.ttl",
         "kg/py.typed",
+        "kg/docs/__init__.py",
+        "kg/server/app.py",
+        "kg/web/static/vendor/yasgui/yasgui.min.js",
+        "kg/web/static/vendor/yasgui/yasgui.min.css",
     ):
         assert required in names
     assert any(n.startswith("kg/_data/shapes/") and n.endswith(".ttl") for n in names)

@@ -44,7 +44,7 @@ def test_readme_has_examples():
 def test_readme_examples_run(tmp_path):
     if not (SHARED / "seeds").is_dir():
         pytest.skip(f"the examples use the development seeds in {SHARED}")
-    lines = examples() + examples("examples:queries")
+    lines = examples() + examples("examples:queries") + examples("examples:export")
     assert len(lines) >= 8
     run_examples(lines, tmp_path, {"../shared": str(SHARED)})
 

@@ -1,0 +1,397 @@
+"""Export the store: Turtle, N-Triples, N-Quads, TriG, JSON-LD or CSV, streamed.
+
+An export is canonical: the same store gives byte-identical output. Each named graph is
+dumped from Oxigraph on its own as canonical N-Triples and its lines are sorted; the
+quad formats (N-Quads, TriG) write the graphs in IRI order, each sorted. The graph
+formats (N-Triples, Turtle, JSON-LD) need the union without the triples that several
+graphs state (an organisation named in two documents): the sorted graphs are merged
+with an external merge sort (sorted runs in temporary files, then a k-way merge that
+drops duplicates), so memory stays bounded by one run whatever the size of the store.
+
+What is exported is chosen by *parts*: the data (one graph per source document) always,
+plus any of :data:`PARTS`.
+"""
+
+from __future__ import annotations
+
+import heapq
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+import pyoxigraph as ox
+
+from kg.codegen import PREFIXES
+from kg.iri import ANALYTICS_GRAPH, BASE, FINDINGS_GRAPH
+from kg.ontology import ONTOLOGY_IRI, VOCABULARY_FILES
+
+#: Optional parts of an export, besides the data graphs.
+PARTS = ("evidence", "findings", "analytics", "vocabularies", "ontology")
+
+#: Subjects of these IRI spaces are evidence: the cg:Evidence nodes and the rules
+#: they cite.
+EVIDENCE_SUBJECTS = tuple(f"<{BASE}{kind}/".encode() for kind in ("evidence", "rule"))
+
+#: The kinds of coopgraph IRIs (``id:KIND/...``); Turtle and TriG get a prefix for
+#: each, so ``action:support-to-peru-0123456789`` reads better than ``id:action\\/...``.
+KINDS = (
+    "action",
+    "assistance-type",
+    "country",
+    "document",
+    "event",
+    "evidence",
+    "figure",
+    "finding",
+    "graph",
+    "link",
+    "mobilisation",
+    "organisation",
+    "organisation-kind",
+    "programme",
+    "region",
+    "report",
+    "rule",
+    "theme",
+)
+TURTLE_PREFIXES = {**PREFIXES, **{kind: f"{BASE}{kind}/" for kind in KINDS}}
+
+#: Lines per sorted run of the external merge sort.
+RUN_LINES = 200_000
+
+
+class ExportError(ValueError):
+    """An export that cannot be made as asked, with the reason."""
+
+
+@dataclass(frozen=True)
+class Format:
+    """An export format: its name, file extension, media type and kind of output."""
+
+    name: str
+    extension: str
+    media_type: str
+    #: ``graph``: the merged graph; ``dataset``: one named graph per source; ``table``.
+    kind: str
+    #: The W3C format IRI (http://www.w3.org/ns/formats/), when there is one.
+    w3c: str | None
+
+
+FORMATS = {
+    f.name: f
+    for f in (
+        Format("ttl", "ttl", "text/turtle", "graph", "Turtle"),
+        Format("nt", "nt", "application/n-triples", "graph", "N-Triples"),
+        Format("nq", "nq", "application/n-quads", "dataset", "N-Quads"),
+        Format("trig", "trig", "application/trig", "dataset", "TriG"),
+        Format("jsonld", "jsonld", "application/ld+json", "graph", "JSON-LD"),
+        Format("csv", "csv", "text/csv", "table", None),
+    )
+}
+
+
+def parse_parts(value: str) -> frozenset[str]:
+    """Parse ``--include``: a comma-separated list of :data:`PARTS`, ``all`` or ``none``.
+
+    Examples
+    --------
+    >>> sorted(parse_parts("evidence, ontology"))
+    ['evidence', 'ontology']
+    >>> parse_parts("none")
+    frozenset()
+    >>> len(parse_parts("all")) == len(PARTS)
+    True
+    """
+    names = {p.strip() for p in value.split(",") if p.strip()}
+    if names == {"all"}:
+        return frozenset(PARTS)
+    if names in ({"none"}, {"data"}, set()):
+        return frozenset()
+    unknown = sorted(names - set(PARTS))
+    if unknown:
+        raise ExportError(
+            f"unknown part {', '.join(unknown)}: choose from {', '.join(PARTS)}, all or none"
+        )
+    return frozenset(names)
+
+
+def graph_part(graph: str) -> str:
+    """The part a named graph belongs to: ``data`` or one of :data:`PARTS`.
+
+    Examples
+    --------
+    >>> graph_part("https://w3id.org/coopgraph/id/document/a-txt-0123456789")
+    'data'
+    >>> graph_part("https://w3id.org/coopgraph/id/theme")
+    'vocabularies'
+    """
+    if graph == str(ONTOLOGY_IRI):
+        return "ontology"
+    if graph in VOCABULARY_FILES:
+        return "vocabularies"
+    if graph == str(FINDINGS_GRAPH):
+        return "findings"
+    if graph == str(ANALYTICS_GRAPH):
+        return "analytics"
+    return "data"
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What an export holds: the named graphs, and whether evidence is kept."""
+
+    graphs: tuple[str, ...]
+    evidence: bool
+
+    @classmethod
+    def of(cls, graph_names: Iterable[str], parts: Iterable[str]) -> Selection:
+        parts = frozenset(parts)
+        chosen = sorted(g for g in graph_names if graph_part(g) in parts | {"data"})
+        return cls(tuple(chosen), "evidence" in parts)
+
+    def keep(self, line: bytes) -> bool:
+        """Whether an N-Triples line of a selected graph is exported."""
+        return self.evidence or not line.startswith(EVIDENCE_SUBJECTS)
+
+
+def graph_lines(store: ox.Store, graph: str, selection: Selection) -> list[bytes]:
+    """The sorted canonical N-Triples lines (with their newline) of one named graph."""
+    dump = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+    lines = [line for line in dump.splitlines(keepends=True) if selection.keep(line)]
+    lines.sort()
+    return lines
+
+
+@dataclass
+class Tally:
+    """Counts gathered from the merged, duplicate-free triples of an export."""
+
+    triples: int = 0
+    #: class IRI -> number of instances
+    classes: dict[str, int] = field(default_factory=dict)
+    subjects: int = 0
+    properties: set[bytes] = field(default_factory=set)
+    #: named graph -> triples exported from it
+    graphs: dict[str, int] = field(default_factory=dict)
+    _last_subject: bytes = b""
+
+    def add(self, line: bytes) -> None:
+        self.triples += 1
+        subject, rest = line.split(b" ", 1)
+        predicate, obj = rest.split(b" ", 1)
+        if subject != self._last_subject:
+            self.subjects += 1
+            self._last_subject = subject
+        self.properties.add(predicate)
+        if predicate == RDF_TYPE and obj.startswith(b"<"):
+            iri = obj[1 : obj.index(b">")].decode("utf-8")
+            self.classes[iri] = self.classes.get(iri, 0) + 1
+
+
+RDF_TYPE = b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+
+
+class Merger:
+    """An external merge sort of N-Triples lines that drops duplicates.
+
+    Feed sorted or unsorted lines with :meth:`add`; iterate :meth:`lines` once for the
+    sorted union.
+
+    Examples
+    --------
+    >>> m = Merger(run_lines=2)
+    >>> for line in [b"c\\n", b"a\\n", b"b\\n", b"a\\n", b"c\\n"]:
+    ...     m.add(line)
+    >>> list(m.lines())
+    [b'a\\n', b'b\\n', b'c\\n']
+    """
+
+    def __init__(self, *, run_lines: int = RUN_LINES, folder: str | None = None):
+        self.run_lines = run_lines
+        self.folder = folder
+        self._buffer: list[bytes] = []
+        self._runs: list[str] = []
+
+    def add(self, line: bytes) -> None:
+        self._buffer.append(line)
+        if len(self._buffer) >= self.run_lines:
+            self._spill()
+
+    def extend(self, lines: Iterable[bytes]) -> None:
+        for line in lines:
+            self.add(line)
+
+    def _spill(self) -> None:
+        fd, path = tempfile.mkstemp(prefix="coopgraph-run-", suffix=".nt", dir=self.folder)
+        with os.fdopen(fd, "wb") as run:
+            run.writelines(_unique(sorted(self._buffer)))
+        self._runs.append(path)
+        self._buffer = []
+
+    def lines(self) -> Iterator[bytes]:
+        """The sorted union of every line added, each once."""
+        if not self._runs:
+            yield from _unique(sorted(self._buffer))
+            self._buffer = []
+            return
+        if self._buffer:
+            self._spill()
+        with ExitStack() as stack:
+            runs = [stack.enter_context(open(path, "rb")) for path in self._runs]
+            yield from _unique(heapq.merge(*runs))
+        self.close()
+
+    def close(self) -> None:
+        for path in self._runs:
+            Path(path).unlink(missing_ok=True)
+        self._runs = []
+
+
+def _unique(lines: Iterable[bytes]) -> Iterator[bytes]:
+    last = None
+    for line in lines:
+        if line != last:
+            yield line
+            last = line
+
+
+def _nquad(line: bytes, graph: bytes) -> bytes:
+    # a canonical N-Triples line ends with " .\n"
+    return line[:-3] + graph + b" .\n"
+
+
+def _quads(lines: Iterable[bytes], graph: str) -> Iterator[ox.Quad]:
+    name = ox.NamedNode(graph)
+    for t in ox.parse(b"".join(lines), format=ox.RdfFormat.N_TRIPLES):
+        yield ox.Quad(t.subject, t.predicate, t.object, name)
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export wrote: the selection and the tally of its merged triples."""
+
+    format: Format
+    selection: Selection
+    tally: Tally
+
+
+def export_rdf(
+    store: ox.Store,
+    fmt: Format,
+    out: BinaryIO,
+    *,
+    parts: Iterable[str] = PARTS,
+    jsonld_writer: Callable[[Iterator[ox.Triple], BinaryIO], None] | None = None,
+) -> ExportResult:
+    """Write the store's selected graphs to ``out`` in an RDF format ``fmt``.
+
+    Parameters
+    ----------
+    parts
+        The optional parts to include besides the data (see :data:`PARTS`).
+    jsonld_writer
+        For JSON-LD: called with the merged triples (sorted by subject) and ``out``.
+
+    Returns
+    -------
+    ExportResult
+        The selection and the counts of distinct triples, subjects, classes.
+    """
+    names = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+    selection = Selection.of(names, parts)
+    merger = Merger()
+    tally = Tally()
+    try:
+        if fmt.kind == "dataset":
+            _write_dataset(store, selection, fmt, out, merger, tally)
+            for line in merger.lines():
+                tally.add(line)
+        else:
+            for graph in selection.graphs:
+                lines = graph_lines(store, graph, selection)
+                tally.graphs[graph] = len(lines)
+                merger.extend(lines)
+            _write_graph(fmt, merger.lines(), out, tally, jsonld_writer)
+    finally:
+        merger.close()
+    return ExportResult(fmt, selection, tally)
+
+
+def _write_dataset(
+    store: ox.Store, selection: Selection, fmt: Format, out: BinaryIO, merger: Merger, tally: Tally
+) -> None:
+    def per_graph() -> Iterator[tuple[str, list[bytes]]]:
+        for graph in selection.graphs:
+            lines = graph_lines(store, graph, selection)
+            tally.graphs[graph] = len(lines)
+            merger.extend(lines)
+            yield graph, lines
+
+    if fmt.name == "nq":
+        for graph, lines in per_graph():
+            name = f"<{graph}>".encode()
+            out.writelines(_nquad(line, name) for line in lines)
+        return
+    quads = (q for graph, lines in per_graph() for q in _quads(lines, graph))
+    ox.serialize(quads, out, ox.RdfFormat.TRIG, prefixes=TURTLE_PREFIXES)
+
+
+def _write_graph(
+    fmt: Format,
+    lines: Iterator[bytes],
+    out: BinaryIO,
+    tally: Tally,
+    jsonld_writer: Callable[[Iterator[ox.Triple], BinaryIO], None] | None,
+) -> None:
+    if fmt.name == "nt":
+        for line in lines:
+            tally.add(line)
+            out.write(line)
+        return
+    with _spooled(lines, tally) as path:
+        triples = ox.parse(path=path, format=ox.RdfFormat.N_TRIPLES)
+        if fmt.name == "ttl":
+            ox.serialize(triples, out, ox.RdfFormat.TURTLE, prefixes=TURTLE_PREFIXES)
+        elif fmt.name == "jsonld" and jsonld_writer is not None:
+            jsonld_writer(triples, out)
+        else:
+            raise ExportError(f"{fmt.name} is not a graph format this exporter writes")
+
+
+@contextmanager
+def _spooled(lines: Iterable[bytes], tally: Tally) -> Iterator[str]:
+    """Write ``lines`` to a temporary N-Triples file (counting them) and give its path."""
+    fd, path = tempfile.mkstemp(prefix="coopgraph-merged-", suffix=".nt")
+    try:
+        with os.fdopen(fd, "wb") as spool:
+            for line in lines:
+                tally.add(line)
+                spool.write(line)
+        yield path
+    finally:
+        Path(path).unlink(missing_ok=True)
+
+
+@contextmanager
+def atomic_output(path: Path | None, stdout: BinaryIO) -> Iterator[BinaryIO]:
+    """A binary file written in full or not at all (``path`` None: ``stdout``)."""
+    if path is None:
+        yield stdout
+        stdout.flush()
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            yield out
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; give it a normal file's mode
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
