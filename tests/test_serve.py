@@ -95,7 +95,7 @@ def server(demo_store):
     """A read-only server on the demo store, with small limits to test them."""
     store, _ = demo_store
     with Server(
-        store, extra=("--timeout", "2", "--max-rows", "500", "--cors", "https://a.example")
+        store, extra=("--timeout", "6", "--max-rows", "500", "--cors", "https://a.example")
     ) as s:
         yield s
 
@@ -279,8 +279,8 @@ def test_query_past_the_timeout_is_stopped_with_503_and_the_server_recovers(serv
     reply = get_query(server.url, SLOW)
     took = time.monotonic() - started
     assert reply.status == 503
-    assert "did not finish within 2 s" in reply.text
-    assert took < 6, f"the time-out took {took:.1f} s"
+    assert "did not finish within 6 s" in reply.text
+    assert took < 10, f"the time-out took {took:.1f} s"
     # the worker was replaced: both workers answer again
     for _ in range(4):
         assert get_query(server.url, "ASK { ?s ?p ?o }").status == 200
