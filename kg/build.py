@@ -1,9 +1,10 @@
-"""The build: documents -> validated graphs -> the store, in one transaction.
+"""The build: documents -> graphs -> the store, in one transaction -> validation.
 
 ``build`` reads the given documents, re-reads the documents already in the store from
 their saved text, extracts and resolves the whole corpus (so the result depends on
-the set of documents, never on the order of builds), validates every document's
-graph against the SHACL shapes and replaces the store's graphs at once.
+the set of documents, never on the order of builds), replaces the store's graphs at
+once and validates what was stored against the SHACL shapes, compiled to SPARQL and
+run inside Oxigraph (:mod:`kg.shacl_sparql`).
 """
 
 from __future__ import annotations
@@ -16,21 +17,23 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import RDF, RDFS, Graph, URIRef
-from rdflib.namespace import SKOS
+from rdflib import Graph, URIRef
 
 from kg.documents import Document, DocumentError, discover, read_document
 from kg.extract import extract_actions
-from kg.iri import FINDINGS_GRAPH, document_iri
-from kg.ontology import ONTOLOGY_IRI, VOCABULARY_FILES, load_ontology, ontology_files
+from kg.iri import FINDINGS_GRAPH, SUMMARY_GRAPH, document_iri
+from kg.ontology import ONTOLOGY_IRI, VOCABULARY_FILES, ontology_files
 from kg.prose import extract_prose
 from kg.rdfize import document_graph, findings_graph
 from kg.records import Problem, Record
 from kg.resolve import resolve
 from kg.resources import resource_dir
 from kg.segment import segment
+from kg.shacl_sparql import validate_store
 from kg.store import EmbeddedStore
-from kg.validate import ValidationReport, validate_graph
+from kg.summary import summary_graph
+from kg.triples import Triples
+from kg.validate import ValidationReport
 
 Progress = Callable[[str, int, int], None]
 
@@ -151,21 +154,24 @@ def build(
         if progress:
             progress("extract", i, len(names))
     res = resolve(records)
-    graphs: dict[URIRef, Graph] = {}
+    graphs: dict[URIRef, Graph | Triples] = {}
     for name in names:
         doc = docs[name]
         graphs[document_iri(name)] = document_graph(
             name, doc.text, doc.sha256, layouts[name], res.records[name], res
         )
     graphs[FINDINGS_GRAPH] = findings_graph(res.findings)
-    report = _validate(graphs, progress)
+    graphs[SUMMARY_GRAPH] = summary_graph({**graphs, **vocabulary_graphs()})
     graphs.update(vocabulary_graphs())
     for doc in docs.values():
         db.save_source(doc.sha256, doc.text)
-    drop = [URIRef(g) for g in db.graph_names()] if clean else []
-    db.replace(graphs, drop=drop)
+    db.rewrite(graphs, clean=clean)
     db.prune_sources(doc.sha256 for doc in docs.values())
     db.record_build(datetime.now(UTC).replace(microsecond=0))
+    # the shapes compiled to SPARQL, run over what was stored (see kg.shacl_sparql)
+    report = validate_store(db.ox)
+    if progress:
+        progress("validate", 1, 1)
     entities = Counter(str(iri).split("/id/")[1].split("/")[0] for iri in set(res.iris.values()))
     countries = len(
         {
@@ -190,35 +196,4 @@ def build(
         validation=report,
         store=store,
         seconds=time.perf_counter() - started,
-    )
-
-
-#: The ontology and vocabulary triples the shapes look at: classes, sub-classes and
-#: scheme membership (labels and definitions are not needed to validate data).
-_CONTEXT_PREDICATES = (RDF.type, RDFS.subClassOf, RDFS.subPropertyOf, SKOS.inScheme)
-
-
-def validation_context() -> Graph:
-    """The slice of the ontology and vocabularies that data validation needs."""
-    full = load_ontology()
-    context = Graph()
-    for predicate in _CONTEXT_PREDICATES:
-        for s, o in full.subject_objects(predicate):
-            context.add((s, predicate, o))
-    return context
-
-
-def _validate(graphs: dict[URIRef, Graph], progress: Progress | None) -> ValidationReport:
-    """Validate every graph on its own (shapes are local to a focus node)."""
-    ontology = validation_context()
-    conforms = True
-    violations = []
-    for i, (_, graph) in enumerate(sorted(graphs.items()), 1):
-        report = validate_graph(graph, ontology=ontology)
-        conforms &= report.conforms
-        violations += report.violations
-        if progress:
-            progress("validate", i, len(graphs))
-    return ValidationReport(
-        conforms=conforms, violations=tuple(sorted(set(violations), key=lambda v: v.sort_key()))
     )

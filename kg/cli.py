@@ -207,8 +207,12 @@ def validate(paths: tuple[Path, ...], store: Path | None, check_ontology: bool) 
             db = EmbeddedStore(_store_path(store), read_only=True)
         except (OSError, FileNotFoundError) as err:
             raise CoopgraphError(str(err)) from err
-        data = Graph().parse(data=_store_ntriples(db), format="nt")
-    report = validate_graph(data, ontology=load_ontology())
+    if db is not None:
+        from kg.shacl_sparql import validate_store
+
+        report = validate_store(db.ox)  # the shapes as SPARQL, inside the store
+    else:
+        report = validate_graph(data, ontology=load_ontology())
     for v in report.violations:
         console.print(
             f"{v.severity.rsplit('#', 1)[-1].lower()} {v.focus} {v.path or ''}: {v.message}"
@@ -226,14 +230,6 @@ def validate(paths: tuple[Path, ...], store: Path | None, check_ontology: bool) 
     )
     if state != "conforms":
         sys.exit(EXIT_DATA)
-
-
-def _store_ntriples(db) -> str:
-    """Every triple of the store's named graphs, as N-Triples."""
-    lines = []
-    for quad in db.ox.quads_for_pattern(None, None, None, None):
-        lines.append(f"{quad.subject} {quad.predicate} {quad.object} .")
-    return "\n".join(lines)
 
 
 def _endpoint_options(f):

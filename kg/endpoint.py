@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from SPARQLWrapper import DIGEST, JSON, POST, SELECT, SPARQLWrapper
 
-from kg.iri import FINDINGS_GRAPH
+from kg.iri import FINDINGS_GRAPH, SUMMARY_GRAPH
 from kg.ontology import ONTOLOGY_IRI, VOCABULARY_FILES
 from kg.queries import bind
 
@@ -37,6 +37,7 @@ SHARED_GRAPHS = (
     str(ONTOLOGY_IRI),
     *VOCABULARY_FILES,
     str(FINDINGS_GRAPH),
+    str(SUMMARY_GRAPH),
 )
 
 ENV_USER = "COOPGRAPH_ENDPOINT_USER"
@@ -248,7 +249,7 @@ class RemoteStore:
 
     def graphs(self) -> list[str]:
         """The coopgraph graphs: the documents' graphs the endpoint holds, the
-        ontology, vocabulary and findings graphs; sorted."""
+        ontology, vocabulary, findings and summary graphs; sorted."""
         wrapper = _wrapper(self.endpoint.query_url)
         wrapper.setQuery(_DOCUMENT_GRAPHS)
         wrapper.setReturnFormat(JSON)

@@ -26,11 +26,11 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from kg.codegen import PREFIXES
-from kg.iri import ANALYTICS_GRAPH, BASE, FINDINGS_GRAPH
+from kg.iri import ANALYTICS_GRAPH, BASE, FINDINGS_GRAPH, SUMMARY_GRAPH
 from kg.ontology import ONTOLOGY_IRI, VOCABULARY_FILES
 
 #: Optional parts of an export, besides the data graphs.
-PARTS = ("evidence", "findings", "analytics", "vocabularies", "ontology")
+PARTS = ("evidence", "findings", "analytics", "summary", "vocabularies", "ontology")
 
 #: Subjects of these IRI spaces are evidence: the cg:Evidence nodes and the rules
 #: they cite.
@@ -56,12 +56,13 @@ KINDS = (
     "region",
     "report",
     "rule",
+    "summary",
     "theme",
 )
 TURTLE_PREFIXES = {**PREFIXES, **{kind: f"{BASE}{kind}/" for kind in KINDS}}
 
 #: Lines per sorted run of the external merge sort.
-RUN_LINES = 200_000
+RUN_LINES = 50_000
 
 
 class ExportError(ValueError):
@@ -137,6 +138,8 @@ def graph_part(graph: str) -> str:
         return "findings"
     if graph == str(ANALYTICS_GRAPH):
         return "analytics"
+    if graph == str(SUMMARY_GRAPH):
+        return "summary"
     return "data"
 
 

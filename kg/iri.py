@@ -44,6 +44,9 @@ def named(kind: str, name: str) -> URIRef:
 
 #: The graph of findings that compare documents (conflicting countries, say).
 FINDINGS_GRAPH = URIRef(f"{BASE}graph/findings")
+#: The graph of per-action rows and counts the canned queries read (kg.summary), made
+#: anew by every build.
+SUMMARY_GRAPH = URIRef(f"{BASE}graph/summary")
 #: The graph of network metrics that ``coopgraph network --write-back`` replaces.
 ANALYTICS_GRAPH = URIRef(f"{BASE}graph/analytics")
 

@@ -13,6 +13,7 @@ class CG(DefinedNamespace):
     _fail = True
 
     Action: URIRef  # Action
+    ActionSummary: URIRef  # Action summary
     AssistanceType: URIRef  # Type of assistance
     CandidateLink: URIRef  # Candidate link
     Conference: URIRef  # Conference
@@ -23,6 +24,7 @@ class CG(DefinedNamespace):
     ExtractionRule: URIRef  # Extraction rule
     Finding: URIRef  # Finding
     Forum: URIRef  # Forum
+    InstitutionSummary: URIRef  # Institution summary
     OrganisationKind: URIRef  # Kind of organisation
     Programme: URIRef  # Programme
     Region: URIRef  # Region
@@ -31,6 +33,7 @@ class CG(DefinedNamespace):
     SourceDocument: URIRef  # Source document
     StatedFigure: URIRef  # Stated figure
     StudyVisit: URIRef  # Study visit
+    Tally: URIRef  # Tally
     Theme: URIRef  # Theme
     TriangularMobilisation: URIRef  # Triangular mobilisation
     Webinar: URIRef  # Webinar
@@ -38,9 +41,11 @@ class CG(DefinedNamespace):
     about: URIRef  # about
     acronym: URIRef  # acronym
     actionCode: URIRef  # action code
+    actionCount: URIRef  # action count
     alpha2: URIRef  # ISO 3166-1 alpha-2 code
     alpha3: URIRef  # ISO 3166-1 alpha-3 code
     assistanceType: URIRef  # type of assistance
+    assistanceTypeLabels: URIRef  # assistance type labels
     buildsOn: URIRef  # builds on
     charEnd: URIRef  # character end
     charStart: URIRef  # character start
@@ -48,8 +53,12 @@ class CG(DefinedNamespace):
     confidence: URIRef  # confidence
     country: URIRef  # country
     demonym: URIRef  # demonym
+    earliestStartDate: URIRef  # earliest start date
+    endDateText: URIRef  # end date text
     euMember: URIRef  # EU member
     expertCountry: URIRef  # expert country
+    expertCountryCode: URIRef  # expert country code
+    expertCountryCodes: URIRef  # expert country codes
     expertInstitution: URIRef  # expert institution
     expertMobilisation: URIRef  # expert mobilisation
     figure: URIRef  # figure
@@ -65,9 +74,12 @@ class CG(DefinedNamespace):
     m49Region: URIRef  # M49 region
     mentionedCountry: URIRef  # mentioned country
     mentionedDate: URIRef  # mentioned date
+    nonEuExpertCountryCodes: URIRef  # non-EU expert country codes
     numericCode: URIRef  # ISO 3166-1 numeric code
     partnerCountry: URIRef  # partner country
+    partnerCountryCode: URIRef  # partner country code
     partnerInstitution: URIRef  # partner institution
+    partnerInstitutionNames: URIRef  # partner institution names
     programme: URIRef  # programme
     quote: URIRef  # quote
     rawValue: URIRef  # raw value
@@ -75,7 +87,21 @@ class CG(DefinedNamespace):
     rule: URIRef  # rule
     runsInParallelWith: URIRef  # runs in parallel with
     sha256: URIRef  # SHA-256
+    sourceNames: URIRef  # source names
+    startDateText: URIRef  # start date text
+    statedActionCodes: URIRef  # stated action codes
+    summarises: URIRef  # summarises
+    summaryExpertCountry: URIRef  # summary expert country
+    summaryPartnerCountry: URIRef  # summary partner country
+    summaryPartnerInstitution: URIRef  # summary partner institution
+    summaryTheme: URIRef  # summary theme
+    summaryTitle: URIRef  # summary title
+    tallyKind: URIRef  # tally kind
     theme: URIRef  # theme
+    themeNotations: URIRef  # theme notations
+    timelineRank: URIRef  # timeline rank
+    titleRank: URIRef  # title rank
+    year: URIRef  # year
 
 
 #: Data IRIs (actions, organisations, concepts) live under this namespace.

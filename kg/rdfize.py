@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, XSD, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
 from rdflib.term import Node
 
@@ -23,6 +23,7 @@ from kg.namespace import CG
 from kg.records import Fact, Record
 from kg.resolve import Finding, Resolution
 from kg.rules import RULES
+from kg.triples import Triples
 from kg.vocabulary import SCHEMES
 
 SCHEMA = Namespace("https://schema.org/")
@@ -124,7 +125,7 @@ def convert(value: str, doc: str, res: Resolution) -> Node | None:
 class _Writer:
     """Adds one document's triples and their evidence to a graph."""
 
-    def __init__(self, graph: Graph, doc: str, text: str, doc_iri: URIRef):
+    def __init__(self, graph: Triples, doc: str, text: str, doc_iri: URIRef):
         self.graph, self.doc, self.text, self.doc_iri = graph, doc, text, doc_iri
         self.rules: set[str] = set()
 
@@ -189,7 +190,7 @@ def _add_record(w: _Writer, rec: Record, subject: URIRef, res: Resolution) -> No
             _programme(g, obj, fact.value[10:])
 
 
-def _programme(g: Graph, node: Node, slug: str) -> None:
+def _programme(g: Triples, node: Node, slug: str) -> None:
     """A gazetteer programme named by a fact: typed and labelled where it is used."""
     entry = programme_entries().get(slug)
     g.add((node, RDF.type, CG.Programme))
@@ -248,9 +249,9 @@ def document_graph(
     layouts: Iterable[str],
     records: list[Record],
     res: Resolution,
-) -> Graph:
+) -> Triples:
     """The graph of one source document: its node, its records' facts and evidence."""
-    graph = Graph()
+    graph = Triples()
     doc_iri = document_iri(name)
     w = _Writer(graph, name, text, doc_iri)
     graph.add((doc_iri, RDF.type, CG.SourceDocument))
@@ -269,9 +270,9 @@ def document_graph(
     return graph
 
 
-def findings_graph(findings: list[Finding]) -> Graph:
+def findings_graph(findings: list[Finding]) -> Triples:
     """The graph of corpus-wide findings (conflicts between documents)."""
-    graph = Graph()
+    graph = Triples()
     for f in findings:
         node = mint("finding", f.kind, str(f.about), readable=f.kind)
         graph.add((node, RDF.type, CG.Finding))

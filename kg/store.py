@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from collections.abc import Iterable, Mapping
 from datetime import datetime
@@ -38,6 +39,7 @@ class EmbeddedStore:
     def __init__(self, path: Path, *, read_only: bool = False):
         self.path = Path(path)
         db = self.path / "oxigraph"
+        _finish_swap(self.path)
         if read_only:
             if not db.is_dir():
                 raise FileNotFoundError(
@@ -131,6 +133,51 @@ class EmbeddedStore:
             # right after (even in this process) then never sees files vanish
             self.ox.optimize()
 
+    def rewrite(self, graphs: Mapping[URIRef, Graph], *, clean: bool = False) -> None:
+        """Replace the whole database by ``graphs`` plus, unless ``clean``, the graphs
+        of the current one that ``graphs`` does not name.
+
+        The new database is bulk-loaded (Oxigraph's fast, non-transactional path) into
+        ``DIR/oxigraph.staging`` and swapped in by renaming folders; until the swap the
+        current database is untouched, so a failure leaves it as it was. A swap cut
+        short (a crash between the two renames) is finished when the store is next
+        opened.
+
+        Raises
+        ------
+        OSError or SyntaxError
+            When Oxigraph refuses the data; the store is then as it was.
+        """
+        root = self.path / "oxigraph"
+        staging = self.path / "oxigraph.staging"
+        shutil.rmtree(staging, ignore_errors=True)
+        keep = [] if clean else [g for g in self.graph_names() if URIRef(g) not in graphs]
+        new = None
+        try:
+            new = ox.Store(str(staging))
+            for name in sorted(graphs):
+                data = graphs[name].serialize(format="nt", encoding="utf-8")
+                new.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
+            for name in keep:
+                new.bulk_load(
+                    self.ntriples(name), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name)
+                )
+            new.flush()
+            new.optimize()
+            new = None  # closes it
+            (staging / READY).touch()
+        except BaseException:
+            new = None
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        old = self.path / "oxigraph.old"
+        self.ox = None  # release the current database before its folder moves
+        root.rename(old)
+        staging.rename(root)
+        (root / READY).unlink()
+        shutil.rmtree(old)
+        self.ox = ox.Store(str(root))
+
     def ntriples(self, graph: str) -> bytes:
         """The triples of named graph ``graph`` as N-Triples."""
         return self.ox.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
@@ -159,6 +206,25 @@ class EmbeddedStore:
         from rdflib import Dataset
 
         return Dataset(store=_OxrdflibStore(self.ox))
+
+
+#: Marks a staging database as complete (see :meth:`EmbeddedStore.rewrite`).
+READY = "COOPGRAPH-READY"
+
+
+def _finish_swap(path: Path) -> None:
+    """Finish or undo a :meth:`EmbeddedStore.rewrite` that stopped between renames."""
+    root, staging, old = path / "oxigraph", path / "oxigraph.staging", path / "oxigraph.old"
+    if root.exists():
+        if old.exists():
+            shutil.rmtree(old, ignore_errors=True)
+        return
+    if staging.joinpath(READY).exists():
+        staging.rename(root)
+        root.joinpath(READY).unlink()
+        shutil.rmtree(old, ignore_errors=True)
+    elif old.exists():
+        old.rename(root)
 
 
 def _open_read_only(db: Path, attempts: int = 5) -> ox.Store:

@@ -50,10 +50,8 @@ def reference(store: Path, *, data_only: bool = False) -> dict[str, set[tuple]]:
     graphs: dict[str, set[tuple]] = {}
     for s, p, o, g in ds.quads((None, None, None, None)):
         name = str(g.identifier if hasattr(g, "identifier") else g)
-        if data_only and (
-            name in VOCABULARY_GRAPHS or name == ONTOLOGY_GRAPH or _is_evidence(str(s))
-        ):
-            continue
+        if data_only and ("/id/document/" not in name or _is_evidence(str(s))):
+            continue  # the data alone: the documents' graphs, without their evidence
         graphs.setdefault(name, set()).add((s, p, plain(o)))
     return graphs
 

@@ -1,0 +1,426 @@
+"""The SHACL shapes compiled to SPARQL and run inside Oxigraph.
+
+pySHACL over a whole store is slow (minutes at a hundred thousand actions, hours
+beyond) and wrong over an Oxigraph-backed graph (see MEASURED.md). The shapes are
+local to their focus nodes, so each constraint of each shape becomes one SPARQL
+``SELECT`` that returns the focus nodes violating it; Oxigraph evaluates those over
+the union of the store's graphs (the data, the vocabularies and the ontology, whose
+``rdfs:subClassOf`` triples give SHACL's class semantics). The report is the same
+:class:`~kg.validate.ValidationReport` pySHACL gives; the test suite checks that both
+report the same results on every shape fixture.
+
+Supported: targets by class; predicate, inverse and alternative paths; the core
+components the shapes use (min/max count, datatype, class, node kind, pattern, in,
+has value, min/max inclusive, unique language, language in, disjoint, less than or
+equals, or, qualified value shape with min/max count, nested property shapes) and
+SPARQL-based constraints. A shape that uses anything else raises
+:class:`UnsupportedShape` rather than being skipped.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import SH
+from rdflib.term import Node
+
+from kg.validate import (
+    VIOLATION,
+    ValidationReport,
+    Violation,
+    _render_path,
+    _shapes,
+)
+
+RDFS_SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+CC = "http://www.w3.org/ns/shacl#"
+#: Stands for the value variable in an expression built before the variable is named.
+VALUE = "?__value__"
+
+
+#: Components whose violations are focus nodes *lacking* something: these start from
+#: the focus nodes; all others start from the values that break them.
+FOCUS_FIRST = {
+    "MinCountConstraintComponent",
+    "HasValueConstraintComponent",
+    "QualifiedMinCountConstraintComponent",
+}
+
+
+class UnsupportedShape(ValueError):
+    """A shape uses a SHACL feature this compiler does not translate."""
+
+
+@dataclass(frozen=True)
+class Check:
+    """One compiled constraint: a query selecting ``?this`` (and message variables)."""
+
+    query: str
+    shape: str
+    path: str | None
+    component: str
+    severity: str
+    message: str
+
+
+def _term(node: Node) -> str:
+    if isinstance(node, URIRef):
+        return f"<{node}>"
+    if isinstance(node, Literal):
+        return node.n3()
+    raise UnsupportedShape(f"a blank node as a constraint value: {node!r}")
+
+
+def _string(text: str) -> str:
+    """A SPARQL string literal holding ``text``."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def _by_text(pair: tuple[Node, Node]) -> tuple[str, str]:
+    return str(pair[0]), str(pair[1])
+
+
+class _Vars:
+    """Fresh variable names, so nested patterns never capture each other's variables."""
+
+    def __init__(self) -> None:
+        self._n = itertools.count()
+
+    def __call__(self, stem: str) -> str:
+        return f"?{stem}{next(self._n)}"
+
+
+class Compiler:
+    """Compiles a shapes graph into :class:`Check` queries."""
+
+    def __init__(self, shapes: Graph, ontology: Graph | None = None):
+        self.g = shapes
+        self.vars = _Vars()
+        #: class -> itself and its sub-classes, from the ontology's rdfs:subClassOf
+        self.subclasses: dict[Node, set[Node]] = {}
+        if ontology is not None:
+            for sub, sup in ontology.subject_objects(RDFS.subClassOf):
+                self.subclasses.setdefault(sup, set()).add(sub)
+
+    def _instances(self, cls: Node) -> set[Node]:
+        found, todo = {cls}, [cls]
+        while todo:
+            for sub in self.subclasses.get(todo.pop(), ()):
+                if sub not in found:
+                    found.add(sub)
+                    todo.append(sub)
+        return found
+
+    def _focus(self, targets: list[Node]) -> str:
+        """``?this`` bound to the instances of ``targets`` (sub-classes included: from
+        the ontology when it was given, else through rdfs:subClassOf* in the data)."""
+        if not self.subclasses:
+            return " UNION ".join(
+                f"{{ ?this {RDF_TYPE}/{RDFS_SUBCLASS}* {_term(c)} }}" for c in targets
+            )
+        classes = sorted({c for t in targets for c in self._instances(t)}, key=str)
+        if len(classes) == 1:
+            return f"?this {RDF_TYPE} {_term(classes[0])} ."
+        return f"VALUES ?cls {{ {' '.join(_term(c) for c in classes)} }} ?this {RDF_TYPE} ?cls ."
+
+    # -- the shapes ------------------------------------------------------------
+    def checks(self) -> list[Check]:
+        found: list[Check] = []
+        for shape in sorted(set(self.g.subjects(RDF.type, SH.NodeShape)), key=str):
+            targets = sorted(self.g.objects(shape, SH.targetClass), key=str)
+            if not targets:
+                continue
+            for other in (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf):
+                if self.g.value(shape, other) is not None:
+                    raise UnsupportedShape(f"{shape}: {other} targets")
+            focus = self._focus(targets)
+            for prop in sorted(self.g.objects(shape, SH.property), key=str):
+                found.extend(self._property_checks(prop, focus))
+            for sparql in sorted(self.g.objects(shape, SH.sparql), key=str):
+                found.append(self._sparql_check(shape, sparql, focus))
+            self._refuse_node_constraints(shape)
+        return found
+
+    def _refuse_node_constraints(self, shape: Node) -> None:
+        allowed = {
+            RDF.type,
+            SH.targetClass,
+            SH.property,
+            SH.sparql,
+            SH.message,
+            SH.severity,
+            SH.name,
+            SH.description,
+            URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
+            URIRef("http://www.w3.org/2000/01/rdf-schema#comment"),
+            URIRef("http://www.w3.org/2004/02/skos/core#definition"),
+        }
+        for p in set(self.g.predicates(shape, None)) - allowed:
+            if str(p).startswith(CC):
+                raise UnsupportedShape(f"{shape}: node-level {p}")
+
+    def _meta(self, node: Node, default_severity: str = VIOLATION) -> tuple[str, str, str]:
+        severity = self.g.value(node, SH.severity)
+        messages = sorted(str(m) for m in self.g.objects(node, SH.message))
+        return (
+            str(severity) if severity is not None else default_severity,
+            messages[0] if messages else "",
+            str(node) if isinstance(node, URIRef) else "_:",
+        )
+
+    def _property_checks(self, prop: Node, focus: str) -> Iterator[Check]:
+        path_node = self.g.value(prop, SH.path)
+        path = _render_path(self.g, path_node)
+        shown = _render_path(self.g, path_node, top=True)
+        severity, message, shape = self._meta(prop)
+        for component, body in self._constraints(prop, "?this", path):
+            if component in FOCUS_FIRST:
+                query = f"SELECT DISTINCT ?this WHERE {{ {{ {focus} }} {body} }}"
+            else:
+                # the offending values first (a scan of the property), then their
+                # subjects' classes: cheaper than looking up every focus node's values
+                query = (
+                    f"SELECT DISTINCT ?this WHERE {{ {{ SELECT DISTINCT ?this WHERE {{ {body} }} }}"
+                    f" {{ {focus} }} }}"
+                )
+            yield Check(query, shape, shown, CC + component, severity, message)
+        # a property shape's own sh:property applies to its value nodes, which are
+        # then the focus nodes of the nested shape's results
+        for nested in sorted(self.g.objects(prop, SH.property), key=str):
+            outer = self.vars("f")
+            values = (
+                f"SELECT DISTINCT ?this WHERE {{ {{ {focus.replace('?this', outer)} }} "
+                f"{outer} {path} ?this }}"
+            )
+            yield from self._property_checks(nested, values)
+
+    # -- constraints -----------------------------------------------------------
+    def _constraints(self, prop: Node, this: str, path: str) -> Iterator[tuple[str, str]]:
+        """(component local name, violation pattern over ``this``) per constraint."""
+        g = self.g
+        v = self.vars("v")
+        values = f"{this} {path} {v} ."
+        handled = {RDF.type, SH.path, SH.message, SH.severity, SH.name, SH.description}
+        for p, o in sorted(g.predicate_objects(prop), key=_by_text):
+            if p in handled or p in (SH.qualifiedMinCount, SH.qualifiedMaxCount):
+                continue
+            if p == SH.minCount:
+                if int(o) > 0:
+                    yield "MinCountConstraintComponent", self._count(this, path, "<", int(o))
+            elif p == SH.maxCount:
+                yield "MaxCountConstraintComponent", self._count(this, path, ">", int(o))
+            elif p == SH.qualifiedValueShape:
+                yield from self._qualified(prop, o, this, path)
+            elif p == SH.hasValue:
+                yield (
+                    "HasValueConstraintComponent",
+                    (f"FILTER NOT EXISTS {{ {this} {path} {_term(o)} }}"),
+                )
+            elif p == SH.uniqueLang:
+                if o.toPython() is not True:
+                    continue
+                w = self.vars("w")
+                yield (
+                    "UniqueLangConstraintComponent",
+                    (
+                        f"{values} {this} {path} {w} . FILTER(!sameTerm({v}, {w}) && "
+                        f'LANG({v}) != "" && LCASE(LANG({v})) = LCASE(LANG({w})))'
+                    ),
+                )
+            elif p == SH.disjoint:
+                yield "DisjointConstraintComponent", f"{values} {this} {_term(o)} {v} ."
+            elif p == SH.lessThanOrEquals:
+                w = self.vars("w")
+                yield (
+                    "LessThanOrEqualsConstraintComponent",
+                    (f"{values} {this} {_term(o)} {w} . FILTER(!COALESCE({v} <= {w}, false))"),
+                )
+            elif p == SH.property:
+                continue  # see _property_checks: it applies to the value nodes
+            else:
+                component, test = self._value_test(p, o, v)
+                yield component, f"{values} FILTER(!({test}))"
+
+    def _count(self, this: str, path: str, op: str, limit: int, test: str = "") -> str:
+        """A pattern matching ``this`` when its number of distinct values along ``path``
+        (those passing the expression ``test``, if given) is ``op`` ``limit``."""
+        v, w = self.vars("v"), self.vars("v")
+        only_v = f"FILTER({test.replace(VALUE, v)})" if test else ""
+        only_w = f"FILTER({test.replace(VALUE, w)})" if test else ""
+        if op == "<" and limit == 1:
+            return f"FILTER NOT EXISTS {{ {this} {path} {v} . {only_v} }}"
+        if op == ">" and limit == 0:
+            return f"FILTER EXISTS {{ {this} {path} {v} . {only_v} }}"
+        if op == ">" and limit == 1 and this == "?this" and not test:
+            # one grouped scan of the property beats a self-join of its values
+            return (
+                f"{{ SELECT ?this WHERE {{ ?this {path} {v} }} "
+                f"GROUP BY ?this HAVING (COUNT(DISTINCT {v}) > 1) }}"
+            )
+        if op == ">" and limit == 1:
+            return (
+                f"{this} {path} {v} . {only_v} {this} {path} {w} . {only_w} "
+                f"FILTER(!sameTerm({v}, {w}))"
+            )
+        raise UnsupportedShape(f"a count bound of {limit} (only 0 and 1 are compiled)")
+
+    def _value_test(self, p: Node, o: Node, v: str) -> tuple[str, str]:
+        """(component, expression true when value ``v`` satisfies the constraint)."""
+        g = self.g
+        if p == SH.datatype:
+            return "DatatypeConstraintComponent", (
+                f"isLiteral({v}) && sameTerm(DATATYPE({v}), {_term(o)})"
+            )
+        if p == SH["class"]:
+            return "ClassConstraintComponent", (
+                f"EXISTS {{ {v} {RDF_TYPE}/{RDFS_SUBCLASS}* {_term(o)} }}"
+            )
+        if p == SH.nodeKind:
+            kinds = {
+                SH.IRI: f"isIRI({v})",
+                SH.Literal: f"isLiteral({v})",
+                SH.BlankNode: f"isBlank({v})",
+                SH.BlankNodeOrIRI: f"!isLiteral({v})",
+                SH.BlankNodeOrLiteral: f"!isIRI({v})",
+                SH.IRIOrLiteral: f"!isBlank({v})",
+            }
+            return "NodeKindConstraintComponent", kinds[o]
+        if p == SH.pattern:
+            flags = g.value(next(iter(g.subjects(SH.pattern, o))), SH.flags)
+            args = f", {_string(str(flags))}" if flags is not None else ""
+            return "PatternConstraintComponent", (
+                f"!isBlank({v}) && REGEX(STR({v}), {_string(str(o))}{args})"
+            )
+        if p == SH["in"]:
+            members = ", ".join(_term(m) for m in Collection(g, o))
+            return "InConstraintComponent", f"{v} IN ({members})"
+        if p == SH.minInclusive:
+            return "MinInclusiveConstraintComponent", f"COALESCE({v} >= {_term(o)}, false)"
+        if p == SH.maxInclusive:
+            return "MaxInclusiveConstraintComponent", f"COALESCE({v} <= {_term(o)}, false)"
+        if p == SH.minExclusive:
+            return "MinExclusiveConstraintComponent", f"COALESCE({v} > {_term(o)}, false)"
+        if p == SH.maxExclusive:
+            return "MaxExclusiveConstraintComponent", f"COALESCE({v} < {_term(o)}, false)"
+        if p == SH.minLength:
+            return "MinLengthConstraintComponent", (
+                f"!isBlank({v}) && STRLEN(STR({v})) >= {int(o)}"
+            )
+        if p == SH.maxLength:
+            return "MaxLengthConstraintComponent", (
+                f"!isBlank({v}) && STRLEN(STR({v})) <= {int(o)}"
+            )
+        if p == SH.languageIn:
+            tags = " || ".join(
+                f"LANGMATCHES(LANG({v}), {_string(str(t))})" for t in Collection(g, o)
+            )
+            return "LanguageInConstraintComponent", f'isLiteral({v}) && LANG({v}) != "" && ({tags})'
+        if p == SH["or"]:
+            tests = [self._conforms(member, v) for member in Collection(g, o)]
+            return "OrConstraintComponent", " || ".join(f"({t})" for t in tests)
+        raise UnsupportedShape(f"constraint {p}")
+
+    def _conforms(self, shape: Node, v: str) -> str:
+        """An expression true when node ``v`` conforms to the (value) shape ``shape``."""
+        parts = []
+        for p, o in sorted(self.g.predicate_objects(shape), key=_by_text):
+            if p in (RDF.type, SH.message, SH.severity, SH.name):
+                continue
+            if p == SH.property:
+                inner = _render_path(self.g, self.g.value(o, SH.path))
+                for _, pattern in self._constraints(o, v, inner):
+                    parts.append(f"NOT EXISTS {{ {pattern} }}")
+            else:
+                parts.append(f"({self._value_test(p, o, v)[1]})")
+        return " && ".join(parts) if parts else "true"
+
+    def _qualified(
+        self, prop: Node, shape: Node, this: str, path: str
+    ) -> Iterator[tuple[str, str]]:
+        if self.g.value(prop, SH.qualifiedValueShapesDisjoint) is not None:
+            raise UnsupportedShape(f"{prop}: sh:qualifiedValueShapesDisjoint")
+        for bound, component, op in (
+            (SH.qualifiedMinCount, "QualifiedMinCountConstraintComponent", "<"),
+            (SH.qualifiedMaxCount, "QualifiedMaxCountConstraintComponent", ">"),
+        ):
+            limit = self.g.value(prop, bound)
+            if limit is None:
+                continue
+            test = self._conforms(shape, VALUE)
+            yield component, self._count(this, path, op, int(limit), test)
+
+    # -- SPARQL-based constraints ---------------------------------------------
+    def _sparql_check(self, shape: Node, constraint: Node, focus: str) -> Check:
+        select = str(self.g.value(constraint, SH.select))
+        prefixes = []
+        for source in self.g.objects(constraint, SH.prefixes):
+            for decl in self.g.objects(source, SH.declare):
+                prefix = self.g.value(decl, SH.prefix)
+                namespace = self.g.value(decl, SH.namespace)
+                prefixes.append(f"PREFIX {prefix}: <{namespace}>")
+        inner = re.sub(r"\$this\b", "?this", select)
+        severity, message, _ = self._meta(constraint, self._meta(shape)[0])
+        variables = sorted(set(re.findall(r"\{[?$](\w+)\}", message)))
+        projected = " ".join(f"?{name}" for name in variables)
+        query = (
+            "\n".join(sorted(set(prefixes)))
+            + f"\nSELECT DISTINCT ?this {projected} WHERE {{ {{ {focus} }} {{ {inner} }} }}"
+        )
+        return Check(query, str(shape), None, CC + "SPARQLConstraintComponent", severity, message)
+
+
+@lru_cache(maxsize=1)
+def compiled() -> tuple[Check, ...]:
+    """The project's shapes, compiled against the project's ontology (once a process)."""
+    from kg.ontology import load_ontology
+
+    return tuple(Compiler(_shapes(), load_ontology(vocabularies=False)).checks())
+
+
+def _message(template: str, row) -> str:
+    def value(m: re.Match[str]) -> str:
+        term = row[m.group(1)]
+        return term.value if term is not None else m.group(0)
+
+    return re.sub(r"\{[?$](\w+)\}", value, template)
+
+
+def validate_store(store, checks: Iterable[Check] | None = None) -> ValidationReport:
+    """Validate a pyoxigraph store (the union of its graphs) against the shapes.
+
+    Parameters
+    ----------
+    store
+        A ``pyoxigraph.Store``.
+    checks
+        Compiled checks; by default the project's shapes (:func:`compiled`).
+    """
+    found = set()
+    for check in compiled() if checks is None else checks:
+        for row in store.query(check.query, use_default_graph_as_union=True):
+            this = row["this"]
+            found.add(
+                Violation(
+                    focus=this.value,
+                    path=check.path,
+                    component=check.component,
+                    severity=check.severity,
+                    message=_message(check.message, row) if "{" in check.message else check.message,
+                    shape=check.shape,
+                )
+            )
+    violations = sorted(found, key=Violation.sort_key)
+    return ValidationReport(
+        conforms=not any(v.severity == VIOLATION for v in violations),
+        violations=tuple(violations),
+    )
+
+
+__all__ = ["Check", "Compiler", "UnsupportedShape", "compiled", "validate_store"]

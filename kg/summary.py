@@ -1,0 +1,516 @@
+"""The summary graph: per-action rows and counts of distinct actions, made at build time.
+
+The canned queries run over the union of the store's named graphs, one per source
+document, where a fact appears once for every document that states it: every report
+had to make its rows distinct and group them, which at 100k actions took seconds. The
+summary graph (:data:`kg.iri.SUMMARY_GRAPH`) holds the answers in a form a query only
+has to scan:
+
+- a ``cg:ActionSummary`` per action (``id:summary/action-...``): its smallest title,
+  its partner countries, expert countries, themes and partner institutions (one value
+  each, for filters), and the columns the reports show, already sorted and joined
+  (``cg:expertCountryCodes "ES FR"``, ``cg:partnerInstitutionNames``...), and its
+  place in the orders the reports sort by (``cg:titleRank``, ``cg:timelineRank``):
+  sorting on an integer compares no text, which on disk means no string lookups;
+- a ``cg:InstitutionSummary`` per partner institution: its smallest name, its
+  country's code, the number of distinct actions it is the partner of and its place
+  by name;
+- a ``cg:Tally`` per theme, year, (expert country, partner country) and pair of
+  co-mobilised expert countries: the number of distinct actions (``cg:actionCount``).
+
+:class:`SummaryAccumulator` takes the graphs one at a time and keeps only the facts the
+summary is made of; :meth:`SummaryAccumulator.triples` then joins them. A build derives
+every document's graph afresh from all the documents of the store, so a summary made
+from the graphs it writes is exact by construction: an added, changed or removed
+document changes it as it changes the documents' graphs.
+
+The values are those the original queries gave (``tests/data/summary/`` keeps them, and
+``tests/test_summary.py`` compares): sorted and smallest in SPARQL's order, joined as
+``GROUP_CONCAT`` joins (with the language tag the installed Oxigraph gives a list of
+strings that share one), dates and years as ``STR``/``SUBSTR`` give them. A value that
+is not a string or a language-tagged string (a date, say) is compared by Oxigraph
+itself.
+
+One reading differs from the union, on purpose: a ``prov:wasDerivedFrom`` statement
+about a node typed ``cg:Evidence`` in the same graph (and not ``cg:Action`` there) is
+not kept, as evidence nodes are most of the graph and never actions.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import lru_cache
+from itertools import combinations
+
+import pyoxigraph as ox
+from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, PROV, SKOS
+from rdflib.term import Node
+
+from kg.iri import SUMMARY_GRAPH, mint
+from kg.namespace import CG
+
+SCHEMA = Namespace("https://schema.org/")
+Triple = tuple[Node, Node, Node]
+
+#: The predicates whose statements the summary is made of (rdf:type and
+#: prov:wasDerivedFrom are read apart).
+KEPT = frozenset(
+    {
+        DCTERMS.title,
+        CG.partnerInstitution,
+        CG.partnerCountry,
+        CG.expertCountry,
+        CG.theme,
+        CG.assistanceType,
+        CG.actionCode,
+        CG.buildsOn,
+        CG.runsInParallelWith,
+        CG.relatedAction,
+        SCHEMA.startDate,
+        SCHEMA.endDate,
+        CG.mentionedDate,
+        SKOS.prefLabel,
+        SKOS.notation,
+        SKOS.inScheme,
+        CG.alpha2,
+        CG.euMember,
+        CG.country,
+    }
+)
+#: Every predicate :meth:`SummaryAccumulator.add` looks at.
+READ = KEPT | {RDF.type, PROV.wasDerivedFrom}
+#: The relations through which an action states the codes of other actions.
+REFERENCES = (CG.buildsOn, CG.runsInParallelWith, CG.relatedAction)
+
+
+# -- SPARQL's order, joins and extremes -------------------------------------------------
+
+
+def _is_string(term: Node) -> bool:
+    return isinstance(term, Literal) and (
+        term.language is not None or term.datatype in (None, XSD.string)
+    )
+
+
+def _plain(term: Node) -> Node:
+    """``term`` with ``xsd:string`` written as a simple literal (the same RDF term)."""
+    if isinstance(term, Literal) and term.datatype == XSD.string:
+        return Literal(str(term))
+    return term
+
+
+def order_key(term: Literal) -> tuple[str, bool, str]:
+    """Where a string or language-tagged string sorts in Oxigraph's ``ORDER BY`` and
+    ``MIN``: by its text, then tagged before untagged, then by tag.
+
+    Examples
+    --------
+    >>> [str(t) for t in sorted([Literal("b"), Literal("a"), Literal("a", lang="en")],
+    ...                         key=order_key)]
+    ['a', 'a', 'b']
+    >>> sorted([Literal("a"), Literal("a", lang="es")], key=order_key)[0].language
+    'es'
+    """
+    return (str(term), term.language is None, term.language or "")
+
+
+def from_oxigraph(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+    """The rdflib term for a pyoxigraph term (``xsd:string`` as a simple literal).
+
+    Examples
+    --------
+    >>> from_oxigraph(ox.Literal("2023", datatype=ox.NamedNode(str(XSD.gYear))))
+    rdflib.term.Literal('2023', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#gYear'))
+    """
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == str(XSD.string):
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def _oxigraph(select: str, terms: Iterable[Node]) -> Literal | None:
+    """Evaluate ``select`` (binding ``?r``) with ``?v`` bound to each of ``terms``."""
+    values = " ".join(t.n3() for t in terms)
+    query = select.replace("VALUES", f"VALUES ?v {{ {values} }}")
+    solution = next(iter(ox.Store().query(query)))
+    return None if solution["r"] is None else from_oxigraph(solution["r"])
+
+
+@lru_cache(maxsize=1)
+def concat_keeps_language() -> bool:
+    """Whether the installed Oxigraph tags a ``GROUP_CONCAT`` of strings that share a
+    language with that language (0.5 does; later versions drop it).
+
+    Examples
+    --------
+    >>> isinstance(concat_keeps_language(), bool)
+    True
+    """
+    joined = _oxigraph(
+        'SELECT (GROUP_CONCAT(?v; separator=" ") AS ?r) WHERE { VALUES }',
+        [Literal("a", lang="en"), Literal("b", lang="en")],
+    )
+    return joined is not None and joined.language == "en"
+
+
+def smallest(terms: Iterable[Node], *, largest: bool = False) -> Node | None:
+    """What SPARQL's ``MIN`` (``MAX`` when ``largest``) gives for ``terms``; None for
+    none.
+
+    Examples
+    --------
+    >>> smallest([Literal("b"), Literal("a", lang="fr"), Literal("c")])
+    rdflib.term.Literal('a', lang='fr')
+    >>> str(smallest([Literal("2024", datatype=XSD.gYear),
+    ...               Literal("2023-05-02", datatype=XSD.date)]))
+    '2023-05-02'
+    """
+    terms = {_plain(t) for t in terms}
+    if len(terms) <= 1:
+        return next(iter(terms), None)
+    if all(_is_string(t) for t in terms):
+        pick = max if largest else min
+        return pick(terms, key=order_key)  # type: ignore[arg-type]
+    aggregate = "MAX" if largest else "MIN"
+    return _oxigraph(f"SELECT ({aggregate}(?v) AS ?r) WHERE {{ VALUES }}", terms)
+
+
+def joined(terms: Iterable[Node], separator: str) -> Literal | None:
+    """What ``GROUP_CONCAT`` gives for the distinct ``terms`` sorted by ``ORDER BY``
+    (the pattern every report used for its list columns); None for none.
+
+    Examples
+    --------
+    >>> joined([Literal("PE"), Literal("ES"), Literal("PE")], " ")
+    rdflib.term.Literal('ES PE')
+    >>> joined([], " ") is None
+    True
+    """
+    terms = {_plain(t) for t in terms}
+    if not terms:
+        return None
+    if not all(_is_string(t) for t in terms):
+        sep = Literal(separator).n3()
+        return _oxigraph(
+            f"SELECT (GROUP_CONCAT(?v; separator={sep}) AS ?r) WHERE {{ "
+            "{ SELECT DISTINCT ?v WHERE { VALUES } ORDER BY ?v } }",
+            terms,
+        )
+    text = separator.join(str(t) for t in sorted(terms, key=order_key))  # type: ignore[arg-type]
+    languages = {t.language for t in terms}  # type: ignore[union-attr]
+    if len(languages) == 1 and None not in languages and concat_keeps_language():
+        return Literal(text, lang=languages.pop())
+    return Literal(text)
+
+
+def _text_extreme(terms: set[Node], *, largest: bool = False) -> Literal | None:
+    """``MIN(STR(?x))`` (``MAX`` when ``largest``): the smallest lexical form."""
+    if not terms:
+        return None
+    texts = [str(t) for t in terms]
+    return Literal(max(texts) if largest else min(texts))
+
+
+# -- the accumulator ---------------------------------------------------------------------
+
+
+class SummaryAccumulator:
+    """Collects the facts of the summary one graph at a time; :meth:`triples` gives it.
+
+    Examples
+    --------
+    >>> from rdflib import Graph
+    >>> g = Graph().parse(format="turtle", data='''
+    ...     @prefix cg: <https://w3id.org/coopgraph/ontology#> .
+    ...     @prefix dcterms: <http://purl.org/dc/terms/> .
+    ...     <https://w3id.org/coopgraph/id/action/a> a cg:Action ; dcterms:title "A" .
+    ... ''')
+    >>> acc = SummaryAccumulator()
+    >>> acc.add(g)
+    >>> acc.add(g)  # a second document stating the same: still one action
+    >>> acc.actions
+    1
+    >>> row = next(s for s, p, o in acc.triples() if o == CG.ActionSummary)
+    >>> str(row)
+    'https://w3id.org/coopgraph/id/summary/action-a-0e494ebabd'
+    """
+
+    def __init__(self) -> None:
+        self._actions: set[Node] = set()
+        #: predicate -> subject -> objects
+        self._facts: dict[Node, dict[Node, set[Node]]] = {p: defaultdict(set) for p in KEPT}
+        self._derived: dict[Node, set[Node]] = defaultdict(set)
+
+    @property
+    def actions(self) -> int:
+        """The number of distinct actions seen so far."""
+        return len(self._actions)
+
+    def add(self, triples: Iterable[Triple]) -> None:
+        """Take the statements of one graph (an rdflib ``Graph`` or any iterable of
+        rdflib triples)."""
+        typed_here: set[Node] = set()
+        evidence_here: set[Node] = set()
+        derived_here: list[tuple[Node, Node]] = []
+        facts = self._facts
+        for s, p, o in triples:
+            if p in facts:
+                facts[p][s].add(_plain(o))
+            elif p == RDF.type:
+                if o == CG.Action:
+                    typed_here.add(s)
+                elif o == CG.Evidence:
+                    evidence_here.add(s)
+            elif p == PROV.wasDerivedFrom:
+                derived_here.append((s, o))
+        self._actions |= typed_here
+        skip = evidence_here - typed_here
+        for s, o in derived_here:
+            if s not in skip:
+                self._derived[s].add(o)
+
+    def _objects(self, predicate: Node, subject: Node) -> set[Node]:
+        return self._facts[predicate].get(subject, set())
+
+    def _values(self, predicate: Node, subjects: Iterable[Node]) -> set[Node]:
+        found: set[Node] = set()
+        for subject in subjects:
+            found |= self._objects(predicate, subject)
+        return found
+
+    def _codes(self, countries: Iterable[Node]) -> set[Node]:
+        return self._values(CG.alpha2, countries)
+
+    def _non_eu(self, countries: Iterable[Node]) -> set[Node]:
+        return {
+            c
+            for c in countries
+            if any(
+                isinstance(m, Literal) and m.datatype == XSD.boolean and m.toPython() is False
+                for m in self._objects(CG.euMember, c)
+            )
+        }
+
+    def triples(self) -> Iterator[Triple]:
+        """The summary's statements, action by action, then institutions and tallies."""
+        actions = sorted(self._actions)
+        titles = {a: smallest(self._objects(DCTERMS.title, a)) for a in actions}
+        starts = {a: smallest(self._objects(SCHEMA.startDate, a)) for a in actions}
+        titled = [a for a in actions if titles[a] is not None]
+        # the orders the reports sort by, as integers: sorting on them needs no string
+        title_rank = ranks(titled, lambda a: (titles[a],), "?k0")
+        start_texts = {a: None if starts[a] is None else Literal(str(starts[a])) for a in titled}
+        timeline_rank = ranks(
+            titled,
+            lambda a: (start_texts[a], titles[a]),
+            "(!BOUND(?k0)) ?k0 ?k1",
+            lambda a: (starts[a] is None, str(starts[a] or ""), order_key(titles[a])),
+        )
+        themes: Counter[Node] = Counter()
+        years: Counter[Node | None] = Counter()
+        corridors: Counter[tuple[Node, Node]] = Counter()
+        pairs: Counter[tuple[Node, Node]] = Counter()
+        partners_of: dict[Node, set[Node]] = defaultdict(set)
+        for action in actions:
+            yield from self._action_row(action, titles[action], starts[action])
+            row = summary_iri("action", action)
+            if action in title_rank:
+                yield row, CG.titleRank, Literal(title_rank[action])
+                yield row, CG.timelineRank, Literal(timeline_rank[action])
+            experts = self._codes(self._objects(CG.expertCountry, action))
+            partners = self._codes(self._objects(CG.partnerCountry, action))
+            themes.update(self._objects(CG.theme, action))
+            years[self._year(action)] += 1
+            corridors.update((e, p) for e in experts for p in partners)
+            pairs.update(
+                (a, b) for a, b in combinations(sorted(experts, key=str), 2) if str(a) < str(b)
+            )
+            for institution in self._objects(CG.partnerInstitution, action):
+                partners_of[institution].add(action)
+        institutions = sorted(partners_of)
+        names = {i: smallest(self._objects(SKOS.prefLabel, i)) for i in institutions}
+        name_rank = ranks(institutions, lambda i: (names[i],), "?k0")
+        for institution in institutions:
+            yield from self._institution_row(
+                institution, names[institution], len(partners_of[institution])
+            )
+            row = summary_iri("institution", institution)
+            yield row, CG.titleRank, Literal(name_rank[institution])
+        for theme, n in sorted(themes.items()):
+            yield from _tally("theme", n, [(CG.summaryTheme, theme)])
+        for year, n in sorted(years.items(), key=lambda kv: (kv[0] is None, str(kv[0]))):
+            yield from _tally("year", n, [] if year is None else [(CG.year, year)])
+        for (expert, partner), n in sorted(corridors.items()):
+            dims = [(CG.expertCountryCode, expert), (CG.partnerCountryCode, partner)]
+            yield from _tally("expert-partner", n, dims)
+        for (a, b), n in sorted(pairs.items()):
+            dims = [(CG.expertCountryCode, a), (CG.expertCountryCode, b)]
+            yield from _tally("co-mobilised", n, dims)
+
+    def _year(self, action: Node) -> Literal | None:
+        """``COALESCE`` of the first four characters of the smallest start date, then of
+        the smallest mentioned date (as actions-per-year computes it)."""
+        for predicate in (SCHEMA.startDate, CG.mentionedDate):
+            dates = self._objects(predicate, action)
+            if dates:
+                return Literal(min(str(d)[:4] for d in dates))
+        return None
+
+    def _action_row(
+        self, action: Node, title: Node | None, earliest: Node | None
+    ) -> Iterator[Triple]:
+        row = summary_iri("action", action)
+        yield row, RDF.type, CG.ActionSummary
+        yield row, CG.summarises, action
+        partners = self._objects(CG.partnerCountry, action)
+        experts = self._objects(CG.expertCountry, action)
+        themes = self._objects(CG.theme, action)
+        institutions = self._objects(CG.partnerInstitution, action)
+        for predicate, nodes in (
+            (CG.summaryPartnerCountry, partners),
+            (CG.summaryExpertCountry, experts),
+            (CG.summaryTheme, themes),
+            (CG.summaryPartnerInstitution, institutions),
+        ):
+            for node in sorted(nodes):
+                yield row, predicate, node
+        english = {
+            label
+            for label in self._values(SKOS.prefLabel, self._objects(CG.assistanceType, action))
+            if isinstance(label, Literal) and label.language == "en"
+        }
+        codes = set(self._objects(CG.actionCode, action))
+        for relation in REFERENCES:
+            codes |= self._values(CG.actionCode, self._objects(relation, action))
+        starts = self._objects(SCHEMA.startDate, action)
+        columns = (
+            (CG.summaryTitle, title),
+            (CG.partnerCountryCode, smallest(self._codes(partners))),
+            (CG.expertCountryCodes, joined(self._codes(experts), " ")),
+            (CG.nonEuExpertCountryCodes, joined(self._codes(self._non_eu(experts)), " ")),
+            (CG.themeNotations, joined(self._values(SKOS.notation, themes), " ")),
+            (CG.partnerInstitutionNames, joined(self._values(SKOS.prefLabel, institutions), " | ")),
+            (CG.assistanceTypeLabels, joined(english, " | ")),
+            (CG.statedActionCodes, joined(codes, " ")),
+            (CG.startDateText, _text_extreme(starts)),
+            (CG.endDateText, _text_extreme(self._objects(SCHEMA.endDate, action), largest=True)),
+            (CG.earliestStartDate, earliest),
+            (CG.sourceNames, joined(self._values(DCTERMS.title, self._derived[action]), " ")),
+        )
+        for predicate, value in columns:
+            if value is not None:
+                yield row, predicate, value
+
+    def _institution_row(
+        self, institution: Node, name: Node | None, actions: int
+    ) -> Iterator[Triple]:
+        row = summary_iri("institution", institution)
+        yield row, RDF.type, CG.InstitutionSummary
+        yield row, CG.summarises, institution
+        yield row, CG.actionCount, Literal(actions)
+        if name is not None:
+            yield row, CG.summaryTitle, name
+        code = smallest(self._codes(self._objects(CG.country, institution)))
+        if code is not None:
+            yield row, CG.partnerCountryCode, code
+
+    def graph(self) -> Graph:
+        """The summary as an rdflib graph."""
+        graph = Graph()
+        for triple in self.triples():
+            graph.add(triple)
+        return graph
+
+
+def ranks(
+    nodes: list[Node],
+    keys: Callable[[Node], tuple[Node | None, ...]],
+    order: str,
+    python_key: Callable[[Node], tuple] | None = None,
+) -> dict[Node, int]:
+    """The position of each of ``nodes`` when sorted as ``ORDER BY order, ?node`` sorts
+    (``order`` names the values ``keys`` gives as ``?k0``, ``?k1``...).
+
+    In Python when every value is a string or a language-tagged string (``python_key``
+    gives the key when ``order`` is not the values themselves, unbound first);
+    otherwise by Oxigraph.
+
+    Examples
+    --------
+    >>> a, b, c = (URIRef(f"http://x/{n}") for n in "abc")
+    >>> titles = {a: Literal("b"), b: Literal("a"), c: Literal("a")}
+    >>> order = ranks([a, b, c], lambda n: (titles[n],), "?k0")
+    >>> [str(n) for n in sorted(order, key=order.get)]
+    ['http://x/b', 'http://x/c', 'http://x/a']
+    """
+    values = {n: keys(n) for n in nodes}
+    strings = all(v is None or _is_string(v) for key in values.values() for v in key)
+    if strings and python_key is None:
+
+        def python_key(n: Node) -> tuple:
+            return tuple(
+                (False, ("", False, "")) if v is None else (True, order_key(v)) for v in values[n]
+            )
+
+    if strings:
+        ordered = sorted(nodes, key=lambda n: (python_key(n), str(n)))
+    else:
+        ordered = _oxigraph_order(values, order)
+    return {n: i for i, n in enumerate(ordered)}
+
+
+def _oxigraph_order(values: dict[Node, tuple[Node | None, ...]], order: str) -> list[Node]:
+    width = len(next(iter(values.values()), ()))
+    names = " ".join(f"?k{i}" for i in range(width))
+    rows = " ".join(
+        "(" + " ".join([n.n3(), *("UNDEF" if v is None else v.n3() for v in key)]) + ")"
+        for n, key in values.items()
+    )
+    query = f"SELECT ?n WHERE {{ VALUES (?n {names}) {{ {rows} }} }} ORDER BY {order} ?n"
+    return [URIRef(s["n"].value) for s in ox.Store().query(query)]
+
+
+def summary_iri(kind: str, node: Node) -> URIRef:
+    """The IRI of the summary row about ``node`` (an action or an institution).
+
+    Examples
+    --------
+    >>> str(summary_iri("action", URIRef("https://w3id.org/coopgraph/id/action/x-0123456789")))
+    'https://w3id.org/coopgraph/id/summary/action-x-0123456789-1bcce25cbf'
+    """
+    tail = str(node).rsplit("/", 1)[-1]
+    return mint("summary", kind, str(node), readable=f"{kind} {tail}")
+
+
+def _tally(kind: str, count: int, dimensions: list[tuple[URIRef, Node]]) -> Iterator[Triple]:
+    key = [kind, *(f"{p}={v}" for p, v in dimensions)]
+    readable = " ".join([kind, *(str(v).rsplit("/", 1)[-1] for _, v in dimensions)])
+    node = mint("summary", "tally", *key, readable=readable)
+    yield node, RDF.type, CG.Tally
+    yield node, CG.tallyKind, Literal(kind)
+    yield node, CG.actionCount, Literal(count)
+    for predicate, value in dimensions:
+        yield node, predicate, value
+
+
+def summary_graph(graphs: Mapping[URIRef, Graph]) -> Graph:
+    """The summary graph of ``graphs`` (the documents' graphs, with the vocabularies they
+    use; a summary graph among them is left out).
+
+    Examples
+    --------
+    >>> summary_graph({}).__len__()
+    0
+    """
+    acc = SummaryAccumulator()
+    for name, graph in graphs.items():
+        if name != SUMMARY_GRAPH:
+            acc.add(graph)
+    return acc.graph()
