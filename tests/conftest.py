@@ -13,6 +13,21 @@ SHARED = Path(os.environ.get("COOPGRAPH_SHARED", ROOT.parent / "shared"))
 SEEDS = SHARED / "seeds"
 SEEDS_GOLD = SHARED / "gold" / "seeds_gold.json"
 
+#: The columns of queries/action-summary.rq, in order: the contract its users rely on.
+ACTION_SUMMARY_COLUMNS = [
+    "action",
+    "title",
+    "partnerInstitution",
+    "partnerCountry",
+    "expertCountries",
+    "themes",
+    "assistanceTypes",
+    "actionCodes",
+    "startDate",
+    "endDate",
+    "sources",
+]
+
 
 def store_quads(path: Path) -> set[tuple[str, str, str, str]]:
     """Every quad of a store folder, as strings (IRIs are deterministic and the graphs

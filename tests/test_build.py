@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
-from conftest import DATA, ROOT, store_quads
+from conftest import ACTION_SUMMARY_COLUMNS, DATA, ROOT, store_quads
 from rdflib import Graph, Literal, URIRef
 
 from kg.build import build
@@ -236,19 +236,7 @@ def test_action_summary_contract(demo_store):
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["head"]["vars"] == [
-        "action",
-        "title",
-        "partnerInstitution",
-        "partnerCountry",
-        "expertCountries",
-        "themes",
-        "assistanceTypes",
-        "actionCodes",
-        "startDate",
-        "endDate",
-        "sources",
-    ]
+    assert data["head"]["vars"] == ACTION_SUMMARY_COLUMNS
     rows = data["results"]["bindings"]
     assert len(rows) == 40
     assert len({r["action"]["value"] for r in rows}) == 40

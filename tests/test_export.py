@@ -18,6 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from conftest import ACTION_SUMMARY_COLUMNS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pyld import jsonld
@@ -316,19 +317,7 @@ def test_csv_has_the_action_summary_columns(demo_store, tmp_path):
     out = export(store, tmp_path / "actions.csv", "csv")
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert len(rows) == summary.actions
-    assert list(rows[0]) == [
-        "action",
-        "title",
-        "partnerInstitution",
-        "partnerCountry",
-        "expertCountries",
-        "themes",
-        "assistanceTypes",
-        "actionCodes",
-        "startDate",
-        "endDate",
-        "sources",
-    ]
+    assert list(rows[0]) == ACTION_SUMMARY_COLUMNS
     row = next(r for r in rows if r["title"].startswith("Barranquilla and Cali pilot"))
     assert (row["partnerCountry"], row["expertCountries"]) == ("CO", "ES FR")
 
