@@ -39,7 +39,10 @@ class EmbeddedStore:
     def __init__(self, path: Path, *, read_only: bool = False):
         self.path = Path(path)
         db = self.path / "oxigraph"
-        _finish_swap(self.path)
+        if read_only:
+            _await_swap(db)  # a reader never moves folders: the writer may be mid-swap
+        else:
+            _finish_swap(self.path)
         if read_only:
             if not db.is_dir():
                 raise FileNotFoundError(
@@ -225,6 +228,15 @@ def _finish_swap(path: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
     elif old.exists():
         old.rename(root)
+
+
+def _await_swap(db: Path, attempts: int = 20) -> None:
+    """Wait (up to a second) for a writer between the two renames of a swap."""
+    staging = db.with_name("oxigraph.staging")
+    for _ in range(attempts):
+        if db.exists() or not staging.exists():
+            return
+        time.sleep(0.05)
 
 
 def _open_read_only(db: Path, attempts: int = 5) -> ox.Store:
