@@ -43,7 +43,6 @@ import os
 import platform
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -312,7 +311,8 @@ def naive_fields(ntriples: Path, folder: Path, timeout: float | None) -> dict:
 def measure_commands(store: Path, folder: Path, runs: int, budget_s: float) -> dict:
     """``coopgraph validate``, ``export --format nq`` and ``network --json`` in fresh
     processes, and the canned queries' median latencies and row counts here (see
-    :func:`time_queries`)."""
+    :func:`bench.queries.time_queries`)."""
+    from bench.queries import time_queries
     from kg.store import EmbeddedStore
 
     checked = coopgraph("validate", "--store", str(store))
@@ -380,34 +380,6 @@ def run_size(
             name for name, rows in result["query_rows"].items() if naive_rows.get(name) != rows
         )
     return result
-
-
-def time_queries(store, runs: int, budget_s: float = 30.0) -> tuple[dict, dict, list]:
-    """Median latency (ms) and row count of every runnable canned query, bound and
-    timed as ``bench.queries.measure`` does (one warm-up, then ``runs`` runs), except
-    that a query whose warm-up takes longer than ``budget_s`` is not run again: its one
-    time stands for the median, and its name is in the third value returned."""
-    from kg.queries import bindings, catalogue, run_query
-
-    medians, rows, once = {}, {}, []
-    for query in catalogue().values():
-        given = {p.name: p.default or p.example for p in query.params}
-        if any(not v for v in given.values()):
-            continue
-        bound = bindings(query, given)
-        started = time.perf_counter()
-        rows[query.name] = len(run_query(store, query.text, bound)[1])
-        times = [(time.perf_counter() - started) * 1000]
-        if times[0] > budget_s * 1000:
-            once.append(query.name)
-        else:
-            times = []
-            for _ in range(runs):
-                started = time.perf_counter()
-                run_query(store, query.text, bound)
-                times.append((time.perf_counter() - started) * 1000)
-        medians[query.name] = round(statistics.median(times), 2)
-    return medians, rows, once
 
 
 def finish_naive(results: list[dict], naive_max: int) -> None:

@@ -59,10 +59,6 @@ def _rows(store: ox.Store, query: str) -> Iterator[tuple]:
         yield tuple(row)
 
 
-def _key(term) -> str:
-    return str(term)
-
-
 def _statements(store: ox.Store, query: str, found: dict[str, set[tuple]]) -> None:
     for s, p, o in _rows(store, query):
         found[s.value].add((p, o))
@@ -124,7 +120,7 @@ def _batch_statements(
     for iri in cache.keys() & (linked | _linked(cache, sorted(linked), {CG + "country"})):
         found[iri] |= cache[iri]
     return {
-        s: sorted(pairs, key=lambda po: (po[0].value, _key(po[1]))) for s, pairs in found.items()
+        s: sorted(pairs, key=lambda po: (po[0].value, str(po[1]))) for s, pairs in found.items()
     }
 
 

@@ -34,8 +34,8 @@ from kg.validate import (
     VIOLATION,
     ValidationReport,
     Violation,
-    _render_path,
-    _shapes,
+    render_path,
+    shapes_graph,
 )
 
 RDFS_SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
@@ -177,8 +177,8 @@ class Compiler:
 
     def _property_checks(self, prop: Node, focus: str) -> Iterator[Check]:
         path_node = self.g.value(prop, SH.path)
-        path = _render_path(self.g, path_node)
-        shown = _render_path(self.g, path_node, top=True)
+        path = render_path(self.g, path_node)
+        shown = render_path(self.g, path_node, top=True)
         severity, message, shape = self._meta(prop)
         for component, body in self._constraints(prop, "?this", path):
             if component in FOCUS_FIRST:
@@ -334,7 +334,7 @@ class Compiler:
             if p in (RDF.type, SH.message, SH.severity, SH.name):
                 continue
             if p == SH.property:
-                inner = _render_path(self.g, self.g.value(o, SH.path))
+                inner = render_path(self.g, self.g.value(o, SH.path))
                 for _, pattern in self._constraints(o, v, inner):
                     parts.append(f"NOT EXISTS {{ {pattern} }}")
             else:
@@ -381,7 +381,7 @@ def compiled() -> tuple[Check, ...]:
     """The project's shapes, compiled against the project's ontology (once a process)."""
     from kg.ontology import load_ontology
 
-    return tuple(Compiler(_shapes(), load_ontology(vocabularies=False)).checks())
+    return tuple(Compiler(shapes_graph(), load_ontology(vocabularies=False)).checks())
 
 
 def _message(template: str, row) -> str:

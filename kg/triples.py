@@ -72,12 +72,6 @@ class Triples:
     def __contains__(self, triple: object) -> bool:
         return triple in self._triples
 
-    def triples(self, pattern: tuple[Node | None, Node | None, Node | None]) -> Iterator[Triple]:
-        s, p, o = pattern
-        for t in self._triples:
-            if (s is None or t[0] == s) and (p is None or t[1] == p) and (o is None or t[2] == o):
-                yield t
-
     def serialize(self, format: str = "nt", encoding: str | None = None) -> bytes | str:
         """N-Triples, one line per triple, sorted (so the output is deterministic)."""
         if format not in ("nt", "ntriples"):

@@ -111,7 +111,9 @@ class ValidationReport:
 
 
 @lru_cache(maxsize=1)
-def _shapes() -> Graph:
+def shapes_graph() -> Graph:
+    """Every shapes file parsed into one graph, once a process (shared: do not change
+    it; :func:`load_shapes` gives a copy)."""
     graph = Graph()
     for path in sorted(resource_dir("shapes").glob("*.ttl")):
         graph.parse(path, format="turtle")
@@ -130,9 +132,9 @@ def load_shapes() -> Graph:
     True
     """
     graph = Graph()
-    for prefix, namespace in _shapes().namespaces():
+    for prefix, namespace in shapes_graph().namespaces():
         graph.bind(prefix, namespace, override=True)
-    for triple in _shapes():
+    for triple in shapes_graph():
         graph.add(triple)
     return graph
 
@@ -190,7 +192,7 @@ def validate_graph(
     mixed += ontology
     _, results, _ = pyshacl.validate(
         mixed,
-        shacl_graph=_targeting(shapes if shapes is not None else _shapes(), data, mixed),
+        shacl_graph=_targeting(shapes if shapes is not None else shapes_graph(), data, mixed),
         inference="none",
         advanced=True,
         allow_warnings=True,
@@ -250,7 +252,7 @@ def _violations(results: Graph) -> list[Violation]:
         found.append(
             Violation(
                 focus=str(results.value(result, SH.focusNode)),
-                path=None if path is None else _render_path(results, path, top=True),
+                path=None if path is None else render_path(results, path, top=True),
                 component=str(results.value(result, SH.sourceConstraintComponent)),
                 severity=str(results.value(result, SH.resultSeverity)),
                 message=messages[0] if messages else "",
@@ -263,7 +265,7 @@ def _violations(results: Graph) -> list[Violation]:
 _UNARY_PATHS = {SH.zeroOrMorePath: "*", SH.oneOrMorePath: "+", SH.zeroOrOnePath: "?"}
 
 
-def _render_path(graph: Graph, node: Node, *, top: bool = False) -> str:
+def render_path(graph: Graph, node: Node, *, top: bool = False) -> str:
     """Write a SHACL path in SPARQL property-path syntax (a bare IRI at the top level)."""
     if isinstance(node, URIRef):
         return str(node) if top else f"<{node}>"
@@ -272,15 +274,15 @@ def _render_path(graph: Graph, node: Node, *, top: bool = False) -> str:
     assert isinstance(node, BNode)
     inverse = graph.value(node, SH.inversePath)
     if inverse is not None:
-        return "^" + _render_path(graph, inverse)
+        return "^" + render_path(graph, inverse)
     alternatives = graph.value(node, SH.alternativePath)
     if alternatives is not None:
         members = Collection(graph, alternatives)
-        return "(" + "|".join(_render_path(graph, m) for m in members) + ")"
+        return "(" + "|".join(render_path(graph, m) for m in members) + ")"
     for predicate, suffix in _UNARY_PATHS.items():
         inner = graph.value(node, predicate)
         if inner is not None:
-            return "(" + _render_path(graph, inner) + ")" + suffix
+            return "(" + render_path(graph, inner) + ")" + suffix
     if graph.value(node, RDF.first) is not None:
-        return "(" + "/".join(_render_path(graph, m) for m in Collection(graph, node)) + ")"
+        return "(" + "/".join(render_path(graph, m) for m in Collection(graph, node)) + ")"
     raise ValueError(f"unknown SHACL path form at {node!r}")

@@ -108,7 +108,7 @@ def test_naive_without_a_measured_size_is_left_empty():
 
 
 def test_a_query_over_its_budget_is_timed_once(demo_store):
-    from bench.suite import time_queries
+    from bench.queries import time_queries
     from kg.store import EmbeddedStore
 
     medians, rows, once = time_queries(EmbeddedStore(demo_store[0], read_only=True), 3, 0.0)

@@ -223,7 +223,7 @@ def test_validate_module_examples_run():
 
 
 def test_complex_paths_are_written_as_sparql_paths():
-    from kg.validate import _render_path
+    from kg.validate import render_path
 
     graph = Graph().parse(
         data="""
@@ -235,11 +235,11 @@ def test_complex_paths_are_written_as_sparql_paths():
         format="turtle",
     )
     path = graph.value(URIRef("http://example.org/s"), SH.path)
-    assert _render_path(graph, path, top=True) == (
+    assert render_path(graph, path, top=True) == (
         "(^<http://example.org/a>/(<http://example.org/b>|<http://example.org/c>)"
         "/(<http://example.org/d>)*)"
     )
-    assert _render_path(graph, URIRef("http://example.org/a"), top=True) == "http://example.org/a"
+    assert render_path(graph, URIRef("http://example.org/a"), top=True) == "http://example.org/a"
 
 
 # ------------------------------------------------------------------ the shapes graph
