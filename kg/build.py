@@ -1,17 +1,28 @@
-"""The build: documents -> graphs -> the store, in one transaction -> validation.
+"""The build: documents -> graphs -> a new database swapped in at once -> validation.
 
 ``build`` reads the given documents, re-reads the documents already in the store from
 their saved text, extracts and resolves the whole corpus (so the result depends on
-the set of documents, never on the order of builds), replaces the store's graphs at
-once and validates what was stored against the SHACL shapes, compiled to SPARQL and
-run inside Oxigraph (:mod:`kg.shacl_sparql`).
+the set of documents, never on the order of builds), writes the new database beside
+the current one and swaps it in (:meth:`kg.store.EmbeddedStore.rewriting`), then
+validates what was stored against the SHACL shapes, compiled to SPARQL and run inside
+Oxigraph (:mod:`kg.shacl_sparql`).
+
+The corpus streams: extraction and graph-making run one document at a time, spread
+over processes, with records waiting on disk between the two passes; see
+:func:`build`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import multiprocessing
+import os
+import pickle
+import tempfile
 import time
-from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -26,13 +37,20 @@ from kg.ontology import ONTOLOGY_IRI, VOCABULARY_FILES, ontology_files
 from kg.prose import extract_prose
 from kg.rdfize import document_graph, findings_graph
 from kg.records import Problem, Record
-from kg.resolve import resolve
+from kg.resolve import (
+    Organisations,
+    OrgIndex,
+    OrgSignature,
+    resolve_document,
+    resolve_organisations,
+    signatures,
+)
 from kg.resources import resource_dir
 from kg.segment import segment
 from kg.shacl_sparql import validate_store
 from kg.store import EmbeddedStore
-from kg.summary import summary_graph
-from kg.triples import Triples
+from kg.summary import SummaryAccumulator
+from kg.triples import nquad_chunks
 from kg.validate import ValidationReport
 
 Progress = Callable[[str, int, int], None]
@@ -69,22 +87,133 @@ def extract_document(doc: Document) -> tuple[list[Record], list[Problem], set[st
     return records, problems, {s.layout for s in segments}
 
 
-def _read_inputs(
-    paths: list[Path], problems: list[Problem], warnings: list[str]
-) -> dict[str, Document]:
-    docs: dict[str, Document] = {}
-    for path, name in _named_files(paths):
+@dataclass(frozen=True)
+class _Source:
+    """A document to build: a file given, or (``path`` None) a text saved in the store."""
+
+    name: str
+    path: Path | None = None
+    sha256: str = ""
+
+
+@dataclass(frozen=True)
+class _Extracted:
+    """What the first pass keeps of a document (its records wait on disk)."""
+
+    name: str
+    sha256: str = ""
+    warnings: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    organisations: tuple[OrgSignature, ...] = ()
+    countries: frozenset[str] = frozenset()
+    #: Why the document could not be read (then nothing else is set).
+    failure: Problem | None = None
+
+
+def _spill_file(spill: Path, name: str) -> Path:
+    return spill / (hashlib.sha256(name.encode("utf-8")).hexdigest() + ".pickle")
+
+
+def _extract(source: _Source, store: Path, spill: Path) -> _Extracted:
+    """Pass 1, one document: read it, keep its text in the store, extract its records
+    (written to ``spill``) and return what resolution needs of it."""
+    if source.path is None:
+        text = EmbeddedStore.saved_text(store, source.sha256)
+        if text is None:
+            return _Extracted(
+                source.name, failure=Problem(source.name, "its saved text is missing")
+            )
+        doc = Document(source.name, text, source.sha256)
+    else:
         try:
-            doc = read_document(name, path.read_bytes())
+            doc = read_document(source.name, source.path.read_bytes())
         except DocumentError as err:
-            problems.append(Problem(name, err.message, err.line))
-            continue
+            return _Extracted(source.name, failure=Problem(source.name, err.message, err.line))
         except OSError as err:
-            problems.append(Problem(name, f"cannot read: {err.strerror or err}"))
-            continue
-        warnings.extend(doc.warnings)
-        docs[name] = doc
-    return docs
+            message = f"cannot read: {err.strerror or err}"
+            return _Extracted(source.name, failure=Problem(source.name, message))
+        EmbeddedStore.keep_text(store, doc.sha256, doc.text)
+    records, problems, layouts = extract_document(doc)
+    with _spill_file(spill, doc.name).open("wb") as out:
+        pickle.dump((records, sorted(layouts)), out, protocol=pickle.HIGHEST_PROTOCOL)
+    countries = {f.value[8:] for r in records for f in r.facts if f.value.startswith("country:")}
+    return _Extracted(
+        doc.name,
+        doc.sha256,
+        tuple(doc.warnings),
+        tuple(problems),
+        tuple(signatures(doc.name, records)),
+        frozenset(countries),
+    )
+
+
+def _rdfize(
+    name: str, sha256: str, store: Path, spill: Path, orgs: Organisations
+) -> tuple[bytes, SummaryAccumulator]:
+    """Pass 2, one document: its graph as N-Quads and what the summary takes of it."""
+    with _spill_file(spill, name).open("rb") as source:
+        records, layouts = pickle.load(source)
+    text = EmbeddedStore.saved_text(store, sha256)
+    res = resolve_document(name, records, orgs)
+    graph = document_graph(name, text, sha256, layouts, res.records[name], res)
+    summary = SummaryAccumulator()
+    summary.add(graph)
+    return graph.nquads(document_iri(name)), summary
+
+
+#: The pool's per-process state: (store, spill folder, organisations).
+_WORKER: dict[str, object] = {}
+
+
+def _init_worker(store: Path, spill: Path, orgs: Organisations | None) -> None:
+    _WORKER.update(store=store, spill=spill, orgs=orgs)
+
+
+def _extract_job(source: _Source) -> _Extracted:
+    return _extract(source, _WORKER["store"], _WORKER["spill"])  # type: ignore[arg-type]
+
+
+def _rdfize_job(job: tuple[str, str]) -> tuple[bytes, SummaryAccumulator]:
+    w = _WORKER
+    return _rdfize(*job, w["store"], w["spill"], w["orgs"])  # type: ignore[arg-type]
+
+
+@contextmanager
+def _mapper(workers: int, store: Path, spill: Path, orgs: Organisations | None = None):
+    """``map(job, items)`` over worker processes (in order), or in this process."""
+    if workers <= 1:
+        _init_worker(store, spill, orgs)
+        try:
+            yield map
+        finally:
+            _WORKER.clear()
+        return
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["kg.build"])
+    with context.Pool(workers, _init_worker, (store, spill, orgs)) as pool:
+        yield lambda job, items: pool.imap(job, items, chunksize=1)
+
+
+def _sources(paths: list[Path], db: EmbeddedStore, clean: bool) -> list[_Source]:
+    """The documents of a build, by name: the files given, then the documents of the
+    store that no file replaces."""
+    sources = {name: _Source(name, path) for path, name in _named_files(paths)}
+    if not clean:
+        for name, sha in db.documents().items():
+            sources.setdefault(name, _Source(name, None, sha))
+    return [sources[name] for name in sorted(sources)]
+
+
+def _workers(sources: list[_Source], workers: int | None) -> int:
+    """The processes a build uses: as asked, else one per core when there is enough to
+    share (2 MB of files), else none but this one."""
+    if workers is not None:
+        return max(1, workers)
+    size = 0
+    for s in sources:
+        with contextlib.suppress(OSError):
+            size += s.path.stat().st_size if s.path else 0
+    return (os.cpu_count() or 1) if size >= 2_000_000 else 1
 
 
 def _named_files(paths: list[Path]) -> list[tuple[Path, str]]:
@@ -115,9 +244,21 @@ def _vocabulary_graphs() -> dict[URIRef, Graph]:
 
 
 def build(
-    paths: list[Path] | None, *, store: Path, clean: bool = False, progress: Progress | None = None
+    paths: list[Path] | None,
+    *,
+    store: Path,
+    clean: bool = False,
+    progress: Progress | None = None,
+    workers: int | None = None,
 ) -> BuildSummary:
     """Build ``paths`` (files or folders; the demo corpus when None) into ``store``.
+
+    Documents stream through two passes, each spread over ``workers`` processes: the
+    first extracts each document's records (kept on disk, not in memory) and the names
+    of its organisations; the organisations of the whole corpus are then resolved; the
+    second makes each document's graph and writes it straight into Oxigraph's bulk
+    loader, while the summary graph collects what it needs. What stays in memory is
+    the distinct organisations and the summary's facts, not the corpus.
 
     Parameters
     ----------
@@ -125,6 +266,9 @@ def build(
         Start from an empty store instead of adding to what it holds.
     progress
         Called as ``progress(stage, done, total)`` while documents are processed.
+    workers
+        Processes to use; by default one per core for inputs over 2 MB, else none but
+        this one. The result does not depend on it.
 
     Returns
     -------
@@ -135,59 +279,75 @@ def build(
     problems: list[Problem] = []
     warnings: list[str] = []
     db = EmbeddedStore(store)
-    docs = _read_inputs(paths, problems, warnings)
-    stored = {} if clean else db.documents()
-    for name, sha in sorted(stored.items()):
-        if name not in docs:
-            text = db.load_source(sha)
-            if text is None:
-                warnings.append(f"{name}: its saved text is missing; its graph is kept as is")
-                continue
-            docs[name] = Document(name, text, sha)
-    records: dict[str, list[Record]] = {}
-    layouts: dict[str, set[str]] = {}
-    names = sorted(docs)
-    for i, name in enumerate(names, 1):
-        recs, trouble, layouts[name] = extract_document(docs[name])
-        records[name] = recs
-        problems += trouble
-        if progress:
-            progress("extract", i, len(names))
-    res = resolve(records)
-    graphs: dict[URIRef, Graph | Triples] = {}
-    for name in names:
-        doc = docs[name]
-        graphs[document_iri(name)] = document_graph(
-            name, doc.text, doc.sha256, layouts[name], res.records[name], res
-        )
-    graphs[FINDINGS_GRAPH] = findings_graph(res.findings)
-    graphs[SUMMARY_GRAPH] = summary_graph({**graphs, **vocabulary_graphs()})
-    graphs.update(vocabulary_graphs())
-    for doc in docs.values():
-        db.save_source(doc.sha256, doc.text)
-    db.rewrite(graphs, clean=clean)
-    db.prune_sources(doc.sha256 for doc in docs.values())
+    sources = _sources(paths, db, clean)
+    fallback = {} if clean else db.documents()
+    n_workers = _workers(sources, workers)
+    index = OrgIndex()
+    kept: list[_Extracted] = []
+    countries: set[str] = set()
+    with tempfile.TemporaryDirectory(prefix="build-", dir=db.path) as tmp:
+        spill = Path(tmp)
+        with _mapper(n_workers, store, spill) as run:
+            retry = []
+            for i, done in enumerate(run(_extract_job, sources), 1):
+                if done.failure is not None:
+                    problems.append(done.failure)
+                    if sources[i - 1].path is not None and done.name in fallback:
+                        # a broken new version: the stored one stays
+                        retry.append(_Source(done.name, None, fallback[done.name]))
+                    elif sources[i - 1].path is None:
+                        problems.pop()
+                        warnings.append(
+                            f"{done.name}: its saved text is missing; its graph is kept as is"
+                        )
+                else:
+                    kept.append(done)
+                if progress:
+                    progress("extract", i, len(sources))
+            kept += [d for d in (_extract(s, store, spill) for s in retry) if not d.failure]
+        kept.sort(key=lambda d: d.name)
+        for done in kept:
+            warnings.extend(done.warnings)
+            problems.extend(done.problems)
+            index.add(done.name, done.organisations)
+            countries |= done.countries
+        orgs = resolve_organisations(index)
+        summary = SummaryAccumulator()
+        # graphs of the store not replaced stay (a document whose saved text is gone)
+        replaced = [document_iri(d.name) for d in kept]
+        replaced += [FINDINGS_GRAPH, SUMMARY_GRAPH, *vocabulary_graphs()]
+        with (
+            db.rewriting(replaced, clean=clean) as staging,
+            _mapper(n_workers, store, spill, orgs) as run,
+        ):
+            jobs = [(d.name, d.sha256) for d in kept]
+
+            def quads() -> Iterator[bytes]:
+                for i, (data, part) in enumerate(run(_rdfize_job, jobs), 1):
+                    summary.merge(part)
+                    yield data
+                    if progress:
+                        progress("load", i, len(jobs))
+
+            staging.load_quads(quads())
+            staging.load_graph(FINDINGS_GRAPH, findings_graph(orgs.findings))
+            for name, graph in vocabulary_graphs().items():
+                summary.add(graph)
+                staging.load_graph(name, graph)
+            staging.load_quads(nquad_chunks(summary.triples(), SUMMARY_GRAPH))
+    db.prune_sources(d.sha256 for d in kept)
     db.record_build(datetime.now(UTC).replace(microsecond=0))
     # the shapes compiled to SPARQL, run over what was stored (see kg.shacl_sparql)
     report = validate_store(db.ox)
     if progress:
         progress("validate", 1, 1)
-    entities = Counter(str(iri).split("/id/")[1].split("/")[0] for iri in set(res.iris.values()))
-    countries = len(
-        {
-            f.value
-            for recs in res.records.values()
-            for r in recs
-            for f in r.facts
-            if f.value.startswith("country:")
-        }
-    )
-    rejected_docs = sum(1 for p in problems if p.line is None or p.source not in docs)
+    built = {d.name for d in kept}
+    rejected_docs = sum(1 for p in problems if p.line is None or p.source not in built)
     return BuildSummary(
-        documents=len(docs),
-        actions=entities["action"],
-        organisations=entities["organisation"],
-        countries=countries,
+        documents=len(kept),
+        actions=summary.actions,
+        organisations=len(orgs.labels),
+        countries=len(countries),
         triples=len(db),
         rejected_documents=rejected_docs,
         rejected_blocks=len(problems) - rejected_docs,

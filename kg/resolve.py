@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from rdflib import URIRef
@@ -47,23 +47,6 @@ class Resolution:
     findings: list[Finding] = field(default_factory=list)
     #: The preferred name of each organisation (its other names become alternatives).
     labels: dict[URIRef, str] = field(default_factory=dict)
-
-
-class _UnionFind:
-    def __init__(self) -> None:
-        self.parent: dict[Key, Key] = {}
-
-    def find(self, x: Key) -> Key:
-        self.parent.setdefault(x, x)
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a: Key, b: Key) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
 
 
 def _text(value: str) -> str:
@@ -97,75 +80,155 @@ def _canonical_keys(keys: set[str]) -> dict[str, str]:
     return rep
 
 
-def _org_clusters(orgs: dict[Key, Record]) -> tuple[_UnionFind, dict[Key, Counter[str]]]:
-    countries: dict[Key, Counter[str]] = {}
-    names: dict[Key, set[str]] = {}
-    for key, rec in orgs.items():
-        countries[key] = Counter()
-        for f in rec.facts:
-            if f.prop == "country":
-                countries[key][f.value.split(":", 1)[1]] += f.confidence
-        names[key] = {
+@dataclass(frozen=True)
+class OrgSignature:
+    """What resolution reads of an organisation record; records with equal signatures
+    resolve alike, so the corpus is resolved from its distinct signatures, not its
+    records (a million actions name a few thousand distinct organisations)."""
+
+    #: The name keys of its names and alternative names.
+    names: frozenset[str]
+    #: (country code, confidence) of each country fact, sorted.
+    countries: tuple[tuple[str, float], ...]
+    #: Its acronyms, upper-cased, sorted.
+    acronyms: tuple[str, ...]
+    #: The texts of its ``name`` facts, sorted (with repeats).
+    labels: tuple[str, ...]
+    #: (document, local id) of a record with no ``name`` fact: the fallback name.
+    nameless: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, doc: str, rec: Record) -> OrgSignature:
+        names = frozenset(
             _name_key(_text(f.value)) for f in rec.facts if f.prop in ("name", "altName")
-        } - {""}
-    rep = _canonical_keys({n for ns in names.values() for n in ns})
-    uf = _UnionFind()
-    buckets: dict[str, list[Key]] = defaultdict(list)
-    for key in sorted(orgs):
-        uf.find(key)
-        for n in names[key]:
-            buckets[rep[n]].append(key)
+        ) - {""}
+        labels = tuple(sorted(_text(f.value) for f in rec.facts if f.prop == "name"))
+        return cls(
+            names=names,
+            countries=tuple(
+                sorted(
+                    (f.value.split(":", 1)[1], f.confidence)
+                    for f in rec.facts
+                    if f.prop == "country"
+                )
+            ),
+            acronyms=tuple(sorted(_text(a).upper() for a in rec.values("acronym"))),
+            labels=labels,
+            nameless=() if labels else (doc, rec.local_id),
+        )
+
+    def votes(self) -> Counter[str]:
+        """Its countries weighed by confidence."""
+        counts: Counter[str] = Counter()
+        for country, confidence in self.countries:
+            counts[country] += confidence
+        return counts
+
+
+@dataclass
+class OrgIndex:
+    """The distinct organisation signatures of a corpus, with how many records and which
+    documents have each; filled one document at a time (:meth:`add`)."""
+
+    records: Counter[OrgSignature] = field(default_factory=Counter)
+    documents: dict[OrgSignature, set[str]] = field(default_factory=dict)
+
+    def add(self, doc: str, signatures: Iterable[OrgSignature]) -> None:
+        for sig in signatures:
+            self.records[sig] += 1
+            self.documents.setdefault(sig, set()).add(doc)
+
+
+@dataclass
+class Organisations:
+    """The organisations of a corpus as resolution decided them."""
+
+    iris: dict[OrgSignature, URIRef] = field(default_factory=dict)
+    #: The preferred name of each organisation (its other names become alternatives).
+    labels: dict[URIRef, str] = field(default_factory=dict)
+    country_of: dict[URIRef, str] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _sort_key(sig: OrgSignature) -> tuple:
+    return (sorted(sig.names), sig.countries, sig.acronyms, sig.labels, sig.nameless)
+
+
+def resolve_organisations(index: OrgIndex) -> Organisations:
+    """Cluster the organisations of a corpus (see the module's description) and give each
+    cluster its IRI, preferred name and country."""
+    sigs = sorted(index.records, key=_sort_key)
+    countries = {sig: sig.votes() for sig in sigs}
+    rep = _canonical_keys({n for sig in sigs for n in sig.names})
+    parent = list(range(len(sigs)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(a: int, b: int) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    buckets: dict[str, list[int]] = defaultdict(list)
+    by_acronym: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, sig in enumerate(sigs):
+        for n in sig.names:
+            buckets[rep[n]].append(i)
+        for acronym in sig.acronyms:
+            for country in countries[sig]:
+                by_acronym[(acronym, country)].append(i)
     for members in buckets.values():
-        known = {c for m in members for c in countries[m]}
+        known = {c for m in members for c in countries[sigs[m]]}
         if len(known) <= 1:
             for m in members[1:]:
-                uf.union(members[0], m)
+                union(members[0], m)
         else:
             for country in sorted(known):
-                same = [m for m in members if country in countries[m]]
+                same = [m for m in members if country in countries[sigs[m]]]
                 for m in same[1:]:
-                    uf.union(same[0], m)
-    by_acronym: dict[tuple[str, str], list[Key]] = defaultdict(list)
-    for key, rec in sorted(orgs.items()):
-        for acronym in rec.values("acronym"):
-            for country in countries[key]:
-                by_acronym[(_text(acronym).upper(), country)].append(key)
+                    union(same[0], m)
     for members in by_acronym.values():
         for m in members[1:]:
-            uf.union(members[0], m)
-    return uf, countries
-
-
-def _resolve_organisations(
-    records: Mapping[str, list[Record]], res: Resolution
-) -> dict[URIRef, str]:
-    orgs = {
-        (doc, r.local_id): r
-        for doc, recs in records.items()
-        for r in recs
-        if r.kind == "organisation"
-    }
-    uf, countries = _org_clusters(orgs)
-    clusters: dict[Key, list[Key]] = defaultdict(list)
-    for key in sorted(orgs):
-        clusters[uf.find(key)].append(key)
-    country_of: dict[URIRef, str] = {}
+            union(members[0], m)
+    clusters: dict[int, list[OrgSignature]] = defaultdict(list)
+    for i, sig in enumerate(sigs):
+        clusters[find(i)].append(sig)
+    out = Organisations()
+    named_as: dict[URIRef, Counter[str]] = defaultdict(Counter)
     for members in clusters.values():
         votes: Counter[str] = Counter()
+        names: Counter[str] = Counter()
         for m in members:
-            votes.update(countries[m])
-        names = Counter(_text(f.value) for m in members for f in orgs[m].facts if f.prop == "name")
-        canonical = min(names, key=lambda n: (-names[n], len(n), n)) if names else members[0][1]
+            weight = index.records[m]
+            for country, n in countries[m].items():
+                votes[country] += n * weight
+            for label in m.labels:
+                names[label] += weight
+        if names:
+            canonical = min(names, key=lambda n: (-names[n], len(n), n))
+        else:
+            canonical = min(m.nameless for m in members)[1]
         country = min(votes, key=lambda c: (-votes[c], c)) if votes else ""
         iri = mint("organisation", country, _name_key(canonical), readable=canonical)
         for m in members:
-            res.iris[m] = iri
-        res.labels[iri] = canonical
+            out.iris[m] = iri
+        # clusters kept apart can still mint one IRI (same name, same or no country):
+        # its preferred name is then chosen among all their names
+        named_as[iri].update(names)
+        out.labels[iri] = (
+            min(named_as[iri], key=lambda n: (-named_as[iri][n], len(n), n))
+            if named_as[iri]
+            else canonical
+        )
         if country:
-            country_of[iri] = country
+            out.country_of[iri] = country
         if len(votes) > 1:
-            docs = tuple(sorted({m[0] for m in members}))
-            res.findings.append(
+            docs = tuple(sorted({d for m in members for d in index.documents[m]}))
+            out.findings.append(
                 Finding(
                     "country-conflict",
                     iri,
@@ -175,7 +238,8 @@ def _resolve_organisations(
                     docs,
                 )
             )
-    return country_of
+    out.findings.sort(key=lambda f: (f.kind, str(f.about)))
+    return out
 
 
 def _entity_key(doc: str, rec: Record, res: Resolution) -> URIRef:
@@ -210,8 +274,61 @@ def _entity_key(doc: str, rec: Record, res: Resolution) -> URIRef:
     return mint(rec.kind, doc, rec.local_id, readable=rec.kind)
 
 
+def signatures(doc: str, records: Iterable[Record]) -> list[OrgSignature]:
+    """The signature of each organisation record among ``records`` (of document
+    ``doc``)."""
+    return [OrgSignature.of(doc, r) for r in records if r.kind == "organisation"]
+
+
+def resolve_document(doc: str, records: list[Record], orgs: Organisations) -> Resolution:
+    """Resolve one document's records against the corpus's organisations.
+
+    Returns
+    -------
+    Resolution
+        ``iris`` for this document's records, ``records`` with the facts other
+        documents add (an action's partner country read from its institution's country
+        elsewhere), the organisations' ``labels``; no findings (they are the corpus's).
+    """
+    res = Resolution(labels=orgs.labels)
+    for rec in records:
+        if rec.kind == "organisation":
+            res.iris[(doc, rec.local_id)] = orgs.iris[OrgSignature.of(doc, rec)]
+    for rec in records:
+        if rec.kind != "organisation":
+            res.iris[(doc, rec.local_id)] = _entity_key(doc, rec, res)
+    out = []
+    for rec in records:
+        partner = rec.first("partnerInstitution")
+        if rec.kind == "action" and partner and rec.first("partnerCountry") is None:
+            org = res.iris.get((doc, partner.value[4:]))
+            country = orgs.country_of.get(org) if org else None
+            if country:
+                extra = Fact(
+                    "partnerCountry",
+                    f"country:{country}",
+                    partner.start,
+                    partner.end,
+                    "institution-country-elsewhere",
+                    0.8,
+                )
+                # the partner country itself is never an expert country
+                kept = tuple(
+                    f
+                    for f in rec.facts
+                    if not (f.prop == "expertCountry" and f.value == extra.value)
+                )
+                rec = Record(rec.kind, rec.local_id, rec.start, rec.end, rec.layout, (*kept, extra))
+        out.append(rec)
+    res.records[doc] = out
+    return res
+
+
 def resolve(records: Mapping[str, list[Record]]) -> Resolution:
     """Give every record of every document its IRI and add what other documents say.
+
+    The whole corpus in memory at once; the build does the same one document at a time
+    (:func:`signatures`, :func:`resolve_organisations`, :func:`resolve_document`).
 
     Parameters
     ----------
@@ -226,38 +343,13 @@ def resolve(records: Mapping[str, list[Record]]) -> Resolution:
         country read from its institution's country elsewhere); ``findings`` the
         conflicts met.
     """
-    res = Resolution()
-    country_of = _resolve_organisations(records, res)
+    index = OrgIndex()
     for doc in sorted(records):
-        for rec in records[doc]:
-            if rec.kind != "organisation":
-                res.iris[(doc, rec.local_id)] = _entity_key(doc, rec, res)
+        index.add(doc, signatures(doc, records[doc]))
+    orgs = resolve_organisations(index)
+    res = Resolution(labels=orgs.labels, findings=list(orgs.findings))
     for doc in sorted(records):
-        out = []
-        for rec in records[doc]:
-            partner = rec.first("partnerInstitution")
-            if rec.kind == "action" and partner and rec.first("partnerCountry") is None:
-                org = res.iris.get((doc, partner.value[4:]))
-                country = country_of.get(org) if org else None
-                if country:
-                    extra = Fact(
-                        "partnerCountry",
-                        f"country:{country}",
-                        partner.start,
-                        partner.end,
-                        "institution-country-elsewhere",
-                        0.8,
-                    )
-                    # the partner country itself is never an expert country
-                    kept = tuple(
-                        f
-                        for f in rec.facts
-                        if not (f.prop == "expertCountry" and f.value == extra.value)
-                    )
-                    rec = Record(
-                        rec.kind, rec.local_id, rec.start, rec.end, rec.layout, (*kept, extra)
-                    )
-            out.append(rec)
-        res.records[doc] = out
-    res.findings.sort(key=lambda f: (f.kind, str(f.about)))
+        part = resolve_document(doc, records[doc], orgs)
+        res.iris.update(part.iris)
+        res.records[doc] = part.records[doc]
     return res

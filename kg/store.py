@@ -7,17 +7,21 @@ Layout of a store folder::
     DIR/build.json        when the last build finished (kept out of the graph, which
                           holds no time, so two builds of the same input are identical)
 
-Every write replaces whole named graphs in one SPARQL update, which Oxigraph applies
-as one transaction: a failed build leaves the previous contents as they were.
+A build writes a whole new database beside the current one and swaps the folders
+(:meth:`EmbeddedStore.rewriting`); other writes replace named graphs in one SPARQL
+update, which Oxigraph applies as one transaction. Either way a failed write leaves
+the previous contents as they were.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -56,17 +60,28 @@ class EmbeddedStore:
     # -- sources ---------------------------------------------------------------
     def save_source(self, sha256: str, text: str) -> None:
         """Keep the decoded text of a document version (content-addressed)."""
-        folder = self.path / "sources"
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / f"{sha256}.txt"
-        if not target.exists():
-            tmp = target.with_suffix(".tmp")
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(target)
+        self.keep_text(self.path, sha256, text)
 
     def load_source(self, sha256: str) -> str | None:
         """The text saved for ``sha256``, or None."""
-        target = self.path / "sources" / f"{sha256}.txt"
+        return self.saved_text(self.path, sha256)
+
+    @staticmethod
+    def keep_text(store: Path, sha256: str, text: str) -> None:
+        """:meth:`save_source` for the store folder ``store`` without opening its
+        database (safe for several processes at once)."""
+        folder = Path(store) / "sources"
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{sha256}.txt"
+        if not target.exists():
+            tmp = target.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(target)
+
+    @staticmethod
+    def saved_text(store: Path, sha256: str) -> str | None:
+        """:meth:`load_source` for the store folder ``store``."""
+        target = Path(store) / "sources" / f"{sha256}.txt"
         return target.read_text(encoding="utf-8") if target.exists() else None
 
     def prune_sources(self, keep: Iterable[str]) -> None:
@@ -138,29 +153,42 @@ class EmbeddedStore:
 
     def rewrite(self, graphs: Mapping[URIRef, Graph], *, clean: bool = False) -> None:
         """Replace the whole database by ``graphs`` plus, unless ``clean``, the graphs
-        of the current one that ``graphs`` does not name.
-
-        The new database is bulk-loaded (Oxigraph's fast, non-transactional path) into
-        ``DIR/oxigraph.staging`` and swapped in by renaming folders; until the swap the
-        current database is untouched, so a failure leaves it as it was. A swap cut
-        short (a crash between the two renames) is finished when the store is next
-        opened.
+        of the current one that ``graphs`` does not name (see :meth:`rewriting`).
 
         Raises
         ------
         OSError or SyntaxError
             When Oxigraph refuses the data; the store is then as it was.
         """
+        with self.rewriting(graphs, clean=clean) as staging:
+            for name in sorted(graphs):
+                staging.load_graph(name, graphs[name])
+
+    @contextmanager
+    def rewriting(self, replaced: Iterable[URIRef], *, clean: bool = False) -> Iterator[Staging]:
+        """Write a new database and swap it in when the block ends without an error.
+
+        The new database is bulk-loaded (Oxigraph's fast, non-transactional path) into
+        ``DIR/oxigraph.staging``; at the end of the block the graphs of the current
+        database that are not in ``replaced`` are copied over (none when ``clean``) and
+        the folders are swapped by renaming. Until the swap the current database is
+        untouched, so a failure leaves it as it was. A swap cut short (a crash between
+        the two renames) is finished when the store is next opened for writing.
+
+        Raises
+        ------
+        OSError or SyntaxError
+            When Oxigraph refuses the data; the store is then as it was.
+        """
+        replaced = {str(name) for name in replaced}
         root = self.path / "oxigraph"
         staging = self.path / "oxigraph.staging"
         shutil.rmtree(staging, ignore_errors=True)
-        keep = [] if clean else [g for g in self.graph_names() if URIRef(g) not in graphs]
         new = None
         try:
             new = ox.Store(str(staging))
-            for name in sorted(graphs):
-                data = graphs[name].serialize(format="nt", encoding="utf-8")
-                new.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
+            yield Staging(new)
+            keep = [] if clean else [g for g in self.graph_names() if g not in replaced]
             for name in keep:
                 new.bulk_load(
                     self.ntriples(name), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name)
@@ -209,6 +237,45 @@ class EmbeddedStore:
         from rdflib import Dataset
 
         return Dataset(store=_OxrdflibStore(self.ox))
+
+
+class Staging:
+    """The database :meth:`EmbeddedStore.rewriting` is writing."""
+
+    def __init__(self, store: ox.Store):
+        self._store = store
+
+    def load_graph(self, name: URIRef | str, graph: Graph) -> None:
+        """Add ``graph`` (an rdflib graph or :class:`kg.triples.Triples`) as graph
+        ``name``."""
+        data = graph.serialize(format="nt", encoding="utf-8")
+        self._store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
+
+    def load_quads(self, chunks: Iterable[bytes]) -> None:
+        """Add N-Quads read from ``chunks`` as they come: nothing holds them all."""
+        self._store.bulk_load(_ChunkReader(chunks), format=ox.RdfFormat.N_QUADS)
+
+
+class _ChunkReader(io.RawIOBase):
+    """A binary file reading from an iterator of byte strings."""
+
+    def __init__(self, chunks: Iterable[bytes]):
+        self._chunks = iter(chunks)
+        self._pending = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self._pending:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._pending = memoryview(chunk)
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
 
 
 #: Marks a staging database as complete (see :meth:`EmbeddedStore.rewrite`).

@@ -276,6 +276,17 @@ class SummaryAccumulator:
             if s not in skip:
                 self._derived[s].add(o)
 
+    def merge(self, other: SummaryAccumulator) -> None:
+        """Take what ``other`` collected (from other graphs), as if its graphs had been
+        added here."""
+        self._actions |= other._actions
+        for predicate, subjects in other._facts.items():
+            mine = self._facts[predicate]
+            for subject, objects in subjects.items():
+                mine[subject] |= objects
+        for subject, sources in other._derived.items():
+            self._derived[subject] |= sources
+
     def _objects(self, predicate: Node, subject: Node) -> set[Node]:
         return self._facts[predicate].get(subject, set())
 

@@ -9,7 +9,7 @@ pipeline uses.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
@@ -80,3 +80,37 @@ class Triples:
             sorted(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in self._triples)
         )
         return text.encode(encoding) if encoding else text
+
+    def nquads(self, graph: URIRef) -> bytes:
+        """The triples as N-Quads in graph ``graph``, in no particular order.
+
+        Examples
+        --------
+        >>> t = Triples()
+        >>> t.add((URIRef("urn:a"), URIRef("urn:p"), Literal("x")))
+        >>> t.nquads(URIRef("urn:g"))
+        b'<urn:a> <urn:p> "x" <urn:g> .\\n'
+        """
+        g = nt_term(graph)
+        return "".join(
+            f"{nt_term(s)} {nt_term(p)} {nt_term(o)} {g} .\n" for s, p, o in self._triples
+        ).encode("utf-8")
+
+
+def nquad_chunks(triples: Iterable[Triple], graph: URIRef, lines: int = 10_000) -> Iterator[bytes]:
+    """``triples`` as N-Quads in graph ``graph``, ``lines`` statements a chunk.
+
+    Examples
+    --------
+    >>> list(nquad_chunks([(URIRef("urn:a"), URIRef("urn:p"), URIRef("urn:b"))], URIRef("urn:g")))
+    [b'<urn:a> <urn:p> <urn:b> <urn:g> .\\n']
+    """
+    g = nt_term(graph)
+    batch: list[str] = []
+    for s, p, o in triples:
+        batch.append(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} {g} .\n")
+        if len(batch) >= lines:
+            yield "".join(batch).encode("utf-8")
+            batch = []
+    if batch:
+        yield "".join(batch).encode("utf-8")

@@ -147,6 +147,64 @@ def test_bad_documents_are_reported_and_the_rest_loads(tmp_path):
     assert any("latin1.txt" in w and "cp1252" in w for w in summary.warnings)
 
 
+def test_worker_processes_build_the_same_store(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name, data in BAD.items():
+        (folder / name).write_bytes(data)
+    for source in sorted((DATA / "loader").glob("*.txt")):
+        shutil.copy(source, folder / source.name)
+    alone = build([folder], store=tmp_path / "one", workers=1)
+    shared = build([folder], store=tmp_path / "two", workers=2)
+    assert store_quads(tmp_path / "one") == store_quads(tmp_path / "two")
+    assert (alone.problems, alone.warnings) == (shared.problems, shared.warnings)
+    assert (alone.actions, alone.organisations, alone.countries, alone.triples) == (
+        shared.actions,
+        shared.organisations,
+        shared.countries,
+        shared.triples,
+    )
+    assert alone.actions >= 8 and alone.rejected_documents == len(BAD)
+    # the records spilled between the passes are gone
+    for store in ("one", "two"):
+        assert not list((tmp_path / store).glob("build-*"))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_broken_new_version_keeps_the_stored_one(tmp_path, workers):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(DATA / "loader" / "bullets-mixed.txt", folder / "one.txt")
+    shutil.copy(DATA / "loader" / "labelled-mixed.txt", folder / "two.txt")
+    store = tmp_path / "s"
+    build([folder], store=store, workers=workers)
+    before = store_quads(store)
+    (folder / "one.txt").write_bytes(b"")
+    summary = build([folder], store=store, workers=workers)
+    assert "one.txt: empty document" in [str(p) for p in summary.problems]
+    assert summary.documents == 2
+    assert store_quads(store) == before
+
+
+def test_a_build_failing_midway_leaves_the_store_as_it_was(tmp_path, monkeypatch):
+    import kg.build
+
+    store = tmp_path / "s"
+    build([DATA / "loader" / "bullets-mixed.txt"], store=store)
+    before = store_quads(store)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("stopped while making a graph")
+
+    monkeypatch.setattr(kg.build, "document_graph", broken)
+    with pytest.raises(RuntimeError, match="stopped while making a graph"):
+        build([DATA / "loader"], store=store, workers=1)
+    assert store_quads(store) == before
+    assert sorted(p.name for p in store.iterdir() if p.name.startswith(("oxigraph", "build-"))) == [
+        "oxigraph"
+    ]
+
+
 def test_cli_exit_code_and_summary_for_bad_input(tmp_path):
     folder = tmp_path / "docs"
     folder.mkdir()
