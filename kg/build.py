@@ -188,8 +188,9 @@ def _mapper(workers: int, store: Path, spill: Path, orgs: Organisations | None =
         finally:
             _WORKER.clear()
         return
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["kg.build"])
+    # forked: the workers start with the gazetteers already loaded, and a caller's
+    # script is never imported again (as spawn and forkserver do)
+    context = multiprocessing.get_context("fork")
     with context.Pool(workers, _init_worker, (store, spill, orgs)) as pool:
         yield lambda job, items: pool.imap(job, items, chunksize=1)
 

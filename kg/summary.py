@@ -220,6 +220,25 @@ def _text_extreme(terms: set[Node], *, largest: bool = False) -> Literal | None:
 
 # -- the accumulator ---------------------------------------------------------------------
 
+#: The objects of a subject and predicate: one term, or a set of two or more.
+Values = Node | set[Node]
+
+
+def _put(table: dict[Node, Values], subject: Node, value: Node) -> None:
+    held = table.get(subject)
+    if held is None:
+        table[subject] = value
+    elif isinstance(held, set):
+        held.add(value)
+    elif held != value:
+        table[subject] = {held, value}
+
+
+def _members(values: Values | None) -> set[Node]:
+    if values is None:
+        return set()
+    return values if isinstance(values, set) else {values}
+
 
 class SummaryAccumulator:
     """Collects the facts of the summary one graph at a time; :meth:`triples` gives it.
@@ -245,8 +264,16 @@ class SummaryAccumulator:
     def __init__(self) -> None:
         self._actions: set[Node] = set()
         #: predicate -> subject -> objects
-        self._facts: dict[Node, dict[Node, set[Node]]] = {p: defaultdict(set) for p in KEPT}
-        self._derived: dict[Node, set[Node]] = defaultdict(set)
+        #: predicate -> subject -> its object, or a set of them when there are several
+        #: (most subjects have one value of a predicate, and a set costs 200 bytes)
+        self._facts: dict[Node, dict[Node, Values]] = {p: {} for p in KEPT}
+        self._derived: dict[Node, Values] = {}
+        #: one object per distinct term: a million actions' terms each appear many
+        #: times, in many graphs
+        self._terms: dict[Node, Node] = {}
+
+    def _intern(self, term: Node) -> Node:
+        return self._terms.setdefault(term, term)
 
     @property
     def actions(self) -> int:
@@ -259,10 +286,10 @@ class SummaryAccumulator:
         typed_here: set[Node] = set()
         evidence_here: set[Node] = set()
         derived_here: list[tuple[Node, Node]] = []
-        facts = self._facts
+        facts, intern = self._facts, self._intern
         for s, p, o in triples:
             if p in facts:
-                facts[p][s].add(_plain(o))
+                _put(facts[p], intern(s), intern(_plain(o)))
             elif p == RDF.type:
                 if o == CG.Action:
                     typed_here.add(s)
@@ -270,25 +297,28 @@ class SummaryAccumulator:
                     evidence_here.add(s)
             elif p == PROV.wasDerivedFrom:
                 derived_here.append((s, o))
-        self._actions |= typed_here
+        self._actions |= {intern(s) for s in typed_here}
         skip = evidence_here - typed_here
         for s, o in derived_here:
             if s not in skip:
-                self._derived[s].add(o)
+                _put(self._derived, intern(s), intern(o))
 
     def merge(self, other: SummaryAccumulator) -> None:
         """Take what ``other`` collected (from other graphs), as if its graphs had been
         added here."""
-        self._actions |= other._actions
+        intern = self._intern
+        self._actions |= {intern(a) for a in other._actions}
         for predicate, subjects in other._facts.items():
             mine = self._facts[predicate]
             for subject, objects in subjects.items():
-                mine[subject] |= objects
+                for o in _members(objects):
+                    _put(mine, intern(subject), intern(o))
         for subject, sources in other._derived.items():
-            self._derived[subject] |= sources
+            for o in _members(sources):
+                _put(self._derived, intern(subject), intern(o))
 
     def _objects(self, predicate: Node, subject: Node) -> set[Node]:
-        return self._facts[predicate].get(subject, set())
+        return _members(self._facts[predicate].get(subject))
 
     def _values(self, predicate: Node, subjects: Iterable[Node]) -> set[Node]:
         found: set[Node] = set()
@@ -401,6 +431,7 @@ class SummaryAccumulator:
         for relation in REFERENCES:
             codes |= self._values(CG.actionCode, self._objects(relation, action))
         starts = self._objects(SCHEMA.startDate, action)
+        sources = _members(self._derived.get(action))
         columns = (
             (CG.summaryTitle, title),
             (CG.partnerCountryCode, smallest(self._codes(partners))),
@@ -413,7 +444,7 @@ class SummaryAccumulator:
             (CG.startDateText, _text_extreme(starts)),
             (CG.endDateText, _text_extreme(self._objects(SCHEMA.endDate, action), largest=True)),
             (CG.earliestStartDate, earliest),
-            (CG.sourceNames, joined(self._values(DCTERMS.title, self._derived[action]), " ")),
+            (CG.sourceNames, joined(self._values(DCTERMS.title, sources), " ")),
         )
         for predicate, value in columns:
             if value is not None:
