@@ -339,7 +339,7 @@ def build(
     db.prune_sources(d.sha256 for d in kept)
     db.record_build(datetime.now(UTC).replace(microsecond=0))
     # the shapes compiled to SPARQL, run over what was stored (see kg.shacl_sparql)
-    report = validate_store(db.ox)
+    report = validate_store(db.ox, path=db.path / "oxigraph", workers=n_workers)
     if progress:
         progress("validate", 1, 1)
     built = {d.name for d in kept}

@@ -6,6 +6,7 @@ Exit codes: 0 ok; 1 the data does not conform or some documents were rejected;
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import UTC
 from pathlib import Path
@@ -173,7 +174,15 @@ def _print_summary(summary) -> None:
     is_flag=True,
     help="Check the shipped ontology and vocabularies instead of data.",
 )
-def validate(paths: tuple[Path, ...], store: Path | None, check_ontology: bool) -> None:
+@click.option(
+    "--workers",
+    type=int,
+    default=None,
+    help="Processes sharing the checks of a store (default: one per core).",
+)
+def validate(
+    paths: tuple[Path, ...], store: Path | None, check_ontology: bool, workers: int | None
+) -> None:
     """Check RDF data (files, or the store) against the SHACL shapes and the
     *-violation queries of queries/ (which must return no rows).
 
@@ -210,7 +219,10 @@ def validate(paths: tuple[Path, ...], store: Path | None, check_ontology: bool) 
     if db is not None:
         from kg.shacl_sparql import validate_store
 
-        report = validate_store(db.ox)  # the shapes as SPARQL, inside the store
+        # the shapes as SPARQL, inside the store
+        report = validate_store(
+            db.ox, path=db.path / "oxigraph", workers=workers or os.cpu_count() or 1
+        )
     else:
         report = validate_graph(data, ontology=load_ontology())
     for v in report.violations:

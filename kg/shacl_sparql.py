@@ -20,10 +20,12 @@ SPARQL-based constraints. A shape that uses anything else raises
 from __future__ import annotations
 
 import itertools
+import multiprocessing
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -41,6 +43,8 @@ from kg.validate import (
 RDFS_SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 CC = "http://www.w3.org/ns/shacl#"
+#: A LIMIT no result reaches: it only stops the optimiser moving filters across it.
+BARRIER = "LIMIT 1000000000000000"
 #: Stands for the value variable in an expression built before the variable is named.
 VALUE = "?__value__"
 
@@ -246,7 +250,17 @@ class Compiler:
                 continue  # see _property_checks: it applies to the value nodes
             else:
                 component, test = self._value_test(p, o, v)
-                yield component, f"{values} FILTER(!({test}))"
+                if component == "ClassConstraintComponent" and this == "?this":
+                    # the values are a few nodes named many times (a rule, a source
+                    # document): test each distinct value once, then find who names
+                    # the failing ones
+                    # (a LIMIT keeps Oxigraph from pushing the test back into the
+                    # scan, where it would run once per statement again)
+                    distinct = f"SELECT DISTINCT {v} WHERE {{ [] {path} {v} }} {BARRIER}"
+                    failing = f"SELECT {v} WHERE {{ {{ {distinct} }} FILTER(!({test})) }} {BARRIER}"
+                    yield component, f"{{ {failing} }} {values}"
+                else:
+                    yield component, f"{values} FILTER(!({test}))"
 
     def _count(self, this: str, path: str, op: str, limit: int, test: str = "") -> str:
         """A pattern matching ``this`` when its number of distinct values along ``path``
@@ -254,6 +268,9 @@ class Compiler:
         v, w = self.vars("v"), self.vars("v")
         only_v = f"FILTER({test.replace(VALUE, v)})" if test else ""
         only_w = f"FILTER({test.replace(VALUE, w)})" if test else ""
+        if op == "<" and limit == 1 and this == "?this" and not test:
+            # one scan of the property, subtracted: not a lookup per focus node
+            return f"MINUS {{ ?this {path} {v} . }}"
         if op == "<" and limit == 1:
             return f"FILTER NOT EXISTS {{ {this} {path} {v} . {only_v} }}"
         if op == ">" and limit == 0:
@@ -392,7 +409,9 @@ def _message(template: str, row) -> str:
     return re.sub(r"\{[?$](\w+)\}", value, template)
 
 
-def validate_store(store, checks: Iterable[Check] | None = None) -> ValidationReport:
+def validate_store(
+    store, checks: Iterable[Check] | None = None, *, path: Path | None = None, workers: int = 1
+) -> ValidationReport:
     """Validate a pyoxigraph store (the union of its graphs) against the shapes.
 
     Parameters
@@ -401,19 +420,20 @@ def validate_store(store, checks: Iterable[Check] | None = None) -> ValidationRe
         A ``pyoxigraph.Store``.
     checks
         Compiled checks; by default the project's shapes (:func:`compiled`).
+    path, workers
+        With the store's folder and more than one worker, the checks are shared among
+        that many processes, each reading the database read-only (checks are
+        independent queries; Oxigraph runs each on one core).
     """
-    found = set()
-    for check in compiled() if checks is None else checks:
-        for row in store.query(check.query, use_default_graph_as_union=True):
-            this = row["this"]
-            found.add(
-                Violation(
-                    focus=this.value,
-                    path=check.path,
-                    component=check.component,
-                    severity=check.severity,
-                    message=_message(check.message, row) if "{" in check.message else check.message,
-                    shape=check.shape,
+    checks = tuple(compiled() if checks is None else checks)
+    if path is None or workers <= 1 or len(checks) < 2:
+        found = {v for check in checks for v in _violations(store, check)}
+    else:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(workers, _open_worker_store, (str(path), checks)) as pool:
+            found = set(
+                itertools.chain.from_iterable(
+                    pool.imap_unordered(_worker_check, range(len(checks)))
                 )
             )
     violations = sorted(found, key=Violation.sort_key)
@@ -421,6 +441,36 @@ def validate_store(store, checks: Iterable[Check] | None = None) -> ValidationRe
         conforms=not any(v.severity == VIOLATION for v in violations),
         violations=tuple(violations),
     )
+
+
+def _violations(store, check: Check) -> list[Violation]:
+    out = []
+    for row in store.query(check.query, use_default_graph_as_union=True):
+        out.append(
+            Violation(
+                focus=row["this"].value,
+                path=check.path,
+                component=check.component,
+                severity=check.severity,
+                message=_message(check.message, row) if "{" in check.message else check.message,
+                shape=check.shape,
+            )
+        )
+    return out
+
+
+#: A validation worker's store and checks.
+_WORKER: dict[str, object] = {}
+
+
+def _open_worker_store(path: str, checks: tuple[Check, ...]) -> None:
+    import pyoxigraph as ox
+
+    _WORKER.update(store=ox.Store.read_only(path), checks=checks)
+
+
+def _worker_check(index: int) -> list[Violation]:
+    return _violations(_WORKER["store"], _WORKER["checks"][index])  # type: ignore[index]
 
 
 __all__ = ["Check", "Compiler", "UnsupportedShape", "compiled", "validate_store"]

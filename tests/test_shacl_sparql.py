@@ -51,3 +51,19 @@ def test_an_unsupported_feature_is_refused_not_skipped():
     )
     with pytest.raises(UnsupportedShape):
         Compiler(shapes).checks()
+
+
+def test_checks_shared_among_processes_report_the_same(tmp_path):
+    # every invalid fixture in one database on disk: many shapes violated at once
+    invalid = [case for case in CASES if not case.valid]
+    assert len(invalid) >= 20
+    path = tmp_path / "db"
+    store = ox.Store(str(path))
+    for i, graph in enumerate([*(case.graph() for case in invalid), ontology()]):
+        data = graph.serialize(format="nt", encoding="utf-8")
+        store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(f"urn:g:{i}"))
+    store.flush()
+    alone = validate_store(store)
+    shared = validate_store(store, path=path, workers=2)
+    assert len({(v.shape, v.component) for v in alone.violations}) >= 20
+    assert shared == alone
