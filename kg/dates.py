@@ -262,6 +262,11 @@ def find_periods(
     """
     folded = folded if folded is not None else fold(text)
     end = len(text) if end is None else end
+    # every form has a number; all but two have a year, and those two need ``year``
+    if not _ANY_DIGIT.search(folded, start, end):
+        return
+    if year is None and not _ANY_YEAR.search(folded, start, end):
+        return
     found: list[Period] = []
     taken: list[tuple[int, int]] = []
     for form, pattern in _PATTERNS:
@@ -281,6 +286,8 @@ def find_periods(
     yield from sorted(found, key=lambda p: p.span_start)
 
 
+_ANY_DIGIT = re.compile(r"\d")
+_ANY_YEAR = re.compile(r"(?:19|20)\d\d")
 _CODE_CONTEXT = re.compile(r"(action|accion|socieux\s*\+?|code|ref\.?|n[o°º]\.?)\s*$")
 
 

@@ -66,7 +66,18 @@ def fold(text: str) -> str:
     >>> len(fold("Ministère")) == len("Ministère")
     True
     """
-    return "".join(_fold_char(ch) for ch in text)
+    return text.translate(_FOLDING)
+
+
+class _Folding(dict):
+    """``str.translate``'s table for :func:`fold`, filled as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code))
+        return folded
+
+
+_FOLDING = _Folding()
 
 
 _SPELLING = [
@@ -139,12 +150,16 @@ class PhraseMatcher:
             if key and key not in table:
                 table[key] = (value, kind)
         self._table = table
-        alternatives = []
+        # longest first; grouped by first character, so that at each position the
+        # regex tries only the phrases that can start there (same order, same result)
+        groups: dict[str, list[str]] = {}
         for key in sorted(table, key=lambda k: (-len(k), k)):
             body = r"[\s\-]+".join(re.escape(part) for part in key.split(" "))
             if plurals and len(key) >= 4 and key[-1].isalpha():
                 body += r"(?:e?s)?"
-            alternatives.append(body)
+            head = re.escape(key[0])
+            groups.setdefault(head, []).append(body[len(head) :])
+        alternatives = [head + "(?:" + "|".join(rest) + ")" for head, rest in groups.items()]
         pattern = r"(?<![\w])(?:" + "|".join(alternatives) + r")(?![\w])" if table else r"(?!)"
         self._regex = re.compile(pattern)
 
