@@ -15,7 +15,6 @@ the previous contents as they were.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
@@ -239,6 +238,12 @@ class EmbeddedStore:
         return Dataset(store=_OxrdflibStore(self.ox))
 
 
+#: Bytes of N-Quads per bulk load (about 200k statements): Oxigraph's loader then
+#: peaks near 350 MB, where one call with 2M statements peaked at 1.5 GB, for 20% more
+#: time.
+BULK_BATCH = 48 << 20
+
+
 class Staging:
     """The database :meth:`EmbeddedStore.rewriting` is writing."""
 
@@ -251,31 +256,21 @@ class Staging:
         data = graph.serialize(format="nt", encoding="utf-8")
         self._store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
 
-    def load_quads(self, chunks: Iterable[bytes]) -> None:
-        """Add N-Quads read from ``chunks`` as they come: nothing holds them all."""
-        self._store.bulk_load(_ChunkReader(chunks), format=ox.RdfFormat.N_QUADS)
-
-
-class _ChunkReader(io.RawIOBase):
-    """A binary file reading from an iterator of byte strings."""
-
-    def __init__(self, chunks: Iterable[bytes]):
-        self._chunks = iter(chunks)
-        self._pending = memoryview(b"")
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        while not self._pending:
-            chunk = next(self._chunks, None)
-            if chunk is None:
-                return 0
-            self._pending = memoryview(chunk)
-        n = min(len(buffer), len(self._pending))
-        buffer[:n] = self._pending[:n]
-        self._pending = self._pending[n:]
-        return n
+    def load_quads(self, chunks: Iterable[bytes], batch: int = BULK_BATCH) -> None:
+        """Add N-Quads read from ``chunks`` (each whole statements) as they come, in
+        bulk loads of about ``batch`` bytes: nothing holds them all, and Oxigraph's
+        loader, which buffers a whole call's statements (1.5 GB for 2M quads), holds
+        one batch."""
+        pending: list[bytes] = []
+        size = 0
+        for chunk in chunks:
+            pending.append(chunk)
+            size += len(chunk)
+            if size >= batch:
+                self._store.bulk_load(b"".join(pending), format=ox.RdfFormat.N_QUADS)
+                pending, size = [], 0
+        if pending:
+            self._store.bulk_load(b"".join(pending), format=ox.RdfFormat.N_QUADS)
 
 
 #: Marks a staging database as complete (see :meth:`EmbeddedStore.rewrite`).
