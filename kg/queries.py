@@ -43,6 +43,12 @@ PARAM_TYPES = {
 }
 
 
+#: The most rows a page of a paged query holds.
+MAX_PAGE = 1000
+
+Bound = ox.NamedNode | ox.Literal | list[ox.Literal]
+
+
 class QueryError(ValueError):
     """A canned query or parameter that cannot be used, with the reason."""
 
@@ -67,6 +73,10 @@ class CannedQuery:
     description: str
     params: tuple[Param, ...]
     text: str
+    #: The variable a paged query numbers its rows by (``# page: rank``): bound to the
+    #: positions ``offset`` to ``offset + limit - 1``, so the store looks up the page's
+    #: rows alone.
+    page: str | None = None
 
     @property
     def is_violation(self) -> bool:
@@ -113,8 +123,11 @@ def load_query(name: str, text: str) -> CannedQuery:
     """Read one query file's text and metadata."""
     meta = parse_header(text)
     params = tuple(_param(p, f"{name}.rq") for p in meta.get("param", []))
+    page = meta.get("page", [None])[0]
+    if page is not None and not {"offset", "limit"} <= {p.name for p in params}:
+        raise QueryError(f"{name}.rq: a paged query needs the parameters offset and limit")
     return CannedQuery(
-        name, meta.get("title", [name])[0], meta.get("description", [""])[0], params, text
+        name, meta.get("title", [name])[0], meta.get("description", [""])[0], params, text, page
     )
 
 
@@ -157,7 +170,7 @@ def term(param: Param, value: str) -> ox.NamedNode | ox.Literal:
     return ox.Literal(value, datatype=ox.NamedNode(PARAM_TYPES[param.type]))
 
 
-def bindings(query: CannedQuery, given: dict[str, str]) -> dict[str, ox.NamedNode | ox.Literal]:
+def bindings(query: CannedQuery, given: dict[str, str]) -> dict[str, Bound]:
     """The terms to bind: given values, else defaults; unknown or missing ones raise."""
     known = {p.name: p for p in query.params}
     unknown = sorted(set(given) - set(known))
@@ -171,28 +184,44 @@ def bindings(query: CannedQuery, given: dict[str, str]) -> dict[str, ox.NamedNod
         if value is None:
             raise QueryError(f"{query.name} needs --param {p.name}=... ({p.description})")
         out[p.name] = term(p, value)
+    if query.page:
+        offset, limit = int(out["offset"].value), int(out["limit"].value)
+        if offset < 0 or not 1 <= limit <= MAX_PAGE:
+            raise QueryError(f"a page starts at 0 or more and holds 1 to {MAX_PAGE} rows")
+        integer = ox.NamedNode(PARAM_TYPES["integer"])
+        out[query.page] = [
+            ox.Literal(str(i), datatype=integer) for i in range(offset, offset + limit)
+        ]
     return out
 
 
-def values_clause(bound: dict[str, ox.NamedNode | ox.Literal]) -> str:
-    """A ``VALUES`` block binding ``bound``, the terms in N-Triples syntax.
+def values_clause(bound: dict[str, Bound]) -> str:
+    """``VALUES`` blocks binding ``bound``, the terms in N-Triples syntax: one row for
+    the single values, and a block of its own for a variable given a list.
 
     Examples
     --------
     >>> print(values_clause({"t": ox.Literal('a "b" } x')}))
     VALUES (?t) { ("a \\"b\\" } x") }
+    >>> print(values_clause({"n": [ox.Literal("1"), ox.Literal("2")]}))
+    VALUES ?n { "1" "2" }
     """
-    if not bound:
-        return ""
-    names = " ".join(f"?{n}" for n in bound)
-    terms = " ".join(str(t) for t in bound.values())
-    return f"VALUES ({names}) {{ ({terms}) }}"
+    single = {n: t for n, t in bound.items() if not isinstance(t, list)}
+    blocks = []
+    if single:
+        names = " ".join(f"?{n}" for n in single)
+        terms = " ".join(str(t) for t in single.values())
+        blocks.append(f"VALUES ({names}) {{ ({terms}) }}")
+    for name, terms in bound.items():
+        if isinstance(terms, list):
+            blocks.append(f"VALUES ?{name} {{ {' '.join(str(t) for t in terms)} }}")
+    return " ".join(blocks)
 
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
-def bind(text: str, bound: dict[str, ox.NamedNode | ox.Literal]) -> str:
+def bind(text: str, bound: dict[str, Bound]) -> str:
     """``text`` with ``bound`` given as a ``VALUES`` block opening its first ``WHERE``
     group (comment lines are skipped when looking for it).
 
@@ -234,9 +263,7 @@ def run_canned(
     return run_query(store, *prepare(name, given))
 
 
-def prepare(
-    name: str, given: dict[str, str] | None = None
-) -> tuple[str, dict[str, ox.NamedNode | ox.Literal]]:
+def prepare(name: str, given: dict[str, str] | None = None) -> tuple[str, dict[str, Bound]]:
     """The text and the bound terms of canned query ``name``."""
     query = catalogue().get(name)
     if query is None:
