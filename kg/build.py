@@ -23,7 +23,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -302,15 +302,20 @@ def build(
                             f"{done.name}: its saved text is missing; its graph is kept as is"
                         )
                 else:
-                    kept.append(done)
+                    # the organisations go into the index now: kept, each would hold
+                    # a copy of names the index holds once
+                    index.add(done.name, done.organisations)
+                    kept.append(replace(done, organisations=()))
                 if progress:
                     progress("extract", i, len(sources))
-            kept += [d for d in (_extract(s, store, spill) for s in retry) if not d.failure]
+            for done in (_extract(s, store, spill) for s in retry):
+                if done.failure is None:
+                    index.add(done.name, done.organisations)
+                    kept.append(replace(done, organisations=()))
         kept.sort(key=lambda d: d.name)
         for done in kept:
             warnings.extend(done.warnings)
             problems.extend(done.problems)
-            index.add(done.name, done.organisations)
             countries |= done.countries
         orgs = resolve_organisations(index)
         summary = SummaryAccumulator()
