@@ -195,25 +195,25 @@ def _mapper(workers: int, store: Path, spill: Path, orgs: Organisations | None =
         yield lambda job, items: pool.imap(job, items, chunksize=1)
 
 
-def _sources(paths: list[Path], db: EmbeddedStore, clean: bool) -> list[_Source]:
+def _sources(paths: list[Path], stored: dict[str, str]) -> list[_Source]:
     """The documents of a build, by name: the files given, then the documents of the
-    store that no file replaces."""
+    store (name -> SHA-256) that no file replaces."""
     sources = {name: _Source(name, path) for path, name in _named_files(paths)}
-    if not clean:
-        for name, sha in db.documents().items():
-            sources.setdefault(name, _Source(name, None, sha))
+    for name, sha in stored.items():
+        sources.setdefault(name, _Source(name, None, sha))
     return [sources[name] for name in sorted(sources)]
 
 
-def _workers(sources: list[_Source], workers: int | None) -> int:
+def _workers(sources: list[_Source], store: Path, workers: int | None) -> int:
     """The processes a build uses: as asked, else one per core when there is enough to
-    share (2 MB of files), else none but this one."""
+    share (2 MB of text, given or saved in the store), else none but this one."""
     if workers is not None:
         return max(1, workers)
     size = 0
     for s in sources:
+        path = s.path or EmbeddedStore.saved_path(store, s.sha256)
         with contextlib.suppress(OSError):
-            size += s.path.stat().st_size if s.path else 0
+            size += path.stat().st_size
     return (os.cpu_count() or 1) if size >= 2_000_000 else 1
 
 
@@ -280,9 +280,9 @@ def build(
     problems: list[Problem] = []
     warnings: list[str] = []
     db = EmbeddedStore(store)
-    sources = _sources(paths, db, clean)
-    fallback = {} if clean else db.documents()
-    n_workers = _workers(sources, workers)
+    stored = {} if clean else db.documents()
+    sources = _sources(paths, stored)
+    n_workers = _workers(sources, store, workers)
     index = OrgIndex()
     kept: list[_Extracted] = []
     countries: set[str] = set()
@@ -291,16 +291,15 @@ def build(
         with _mapper(n_workers, store, spill) as run:
             retry = []
             for i, done in enumerate(run(_extract_job, sources), 1):
-                if done.failure is not None:
+                if done.failure is not None and sources[i - 1].path is None:
+                    warnings.append(
+                        f"{done.name}: its saved text is missing; its graph is kept as is"
+                    )
+                elif done.failure is not None:
                     problems.append(done.failure)
-                    if sources[i - 1].path is not None and done.name in fallback:
+                    if done.name in stored:
                         # a broken new version: the stored one stays
-                        retry.append(_Source(done.name, None, fallback[done.name]))
-                    elif sources[i - 1].path is None:
-                        problems.pop()
-                        warnings.append(
-                            f"{done.name}: its saved text is missing; its graph is kept as is"
-                        )
+                        retry.append(_Source(done.name, None, stored[done.name]))
                 else:
                     # the organisations go into the index now: kept, each would hold
                     # a copy of names the index holds once

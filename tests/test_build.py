@@ -186,6 +186,22 @@ def test_a_broken_new_version_keeps_the_stored_one(tmp_path, workers):
     assert store_quads(store) == before
 
 
+def test_a_stored_document_whose_text_is_gone_keeps_its_graph(tmp_path):
+    store = tmp_path / "s"
+    build([DATA / "loader" / "bullets-mixed.txt"], store=store)
+    own = {q for q in store_quads(store) if "/id/document/bullets-mixed-txt-" in q[3]}
+    assert own
+    for saved in (store / "sources").glob("*.txt"):
+        saved.unlink()
+    summary = build([DATA / "loader" / "labelled-mixed.txt"], store=store)
+    assert any(
+        "bullets-mixed.txt: its saved text is missing; its graph is kept as is" in w
+        for w in summary.warnings
+    )
+    assert own <= store_quads(store)
+    assert not summary.rejected_documents
+
+
 def test_a_build_failing_midway_leaves_the_store_as_it_was(tmp_path, monkeypatch):
     import kg.build
 
