@@ -50,6 +50,7 @@ from __future__ import annotations
 import argparse
 import bisect
 import csv
+import itertools
 import json
 import math
 import random
@@ -885,8 +886,8 @@ class _Planner:
         self.random = rng.random
         self.seed = seed
         self.t = tables()
-        self.partner_cum = _cumulative(self.t.partner_weights)
-        self.expert_cum = _cumulative(self.t.expert_weights)
+        self.partner_cum = list(itertools.accumulate(self.t.partner_weights))
+        self.expert_cum = list(itertools.accumulate(self.t.expert_weights))
         self.theme_ids = tuple(sorted(self.t.themes))
 
     def pick(self, seq):
@@ -1134,15 +1135,6 @@ class _Planner:
         self.codes(action, labelled, year)
         action.assistance = self.assistance(country)
         return action
-
-
-def _cumulative(weights: tuple[float, ...]) -> list[float]:
-    """Running totals of ``weights`` (for :func:`bisect.bisect_right`)."""
-    out, total = [], 0.0
-    for w in weights:
-        total += w
-        out.append(total)
-    return out
 
 
 # --- layouts ------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rdflib import URIRef
@@ -321,35 +321,4 @@ def resolve_document(doc: str, records: list[Record], orgs: Organisations) -> Re
                 rec = Record(rec.kind, rec.local_id, rec.start, rec.end, rec.layout, (*kept, extra))
         out.append(rec)
     res.records[doc] = out
-    return res
-
-
-def resolve(records: Mapping[str, list[Record]]) -> Resolution:
-    """Give every record of every document its IRI and add what other documents say.
-
-    The whole corpus in memory at once; the build does the same one document at a time
-    (:func:`signatures`, :func:`resolve_organisations`, :func:`resolve_document`).
-
-    Parameters
-    ----------
-    records
-        Document name -> the records extracted from it.
-
-    Returns
-    -------
-    Resolution
-        ``iris`` maps (document, local id) to IRIs; ``records`` holds each document's
-        records with facts derived from other documents added (an action's partner
-        country read from its institution's country elsewhere); ``findings`` the
-        conflicts met.
-    """
-    index = OrgIndex()
-    for doc in sorted(records):
-        index.add(doc, signatures(doc, records[doc]))
-    orgs = resolve_organisations(index)
-    res = Resolution(labels=orgs.labels, findings=list(orgs.findings))
-    for doc in sorted(records):
-        part = resolve_document(doc, records[doc], orgs)
-        res.iris.update(part.iris)
-        res.records[doc] = part.records[doc]
     return res
