@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -256,26 +256,37 @@ def _with_tail(text: str, end: int, limit: int) -> int:
     return tail.end() if tail else end
 
 
-def _split_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Split a list at top-level commas and at "and" before a new item."""
+def _split_parts(
+    text: str, start: int, end: int, whole: Sequence[tuple[int, int]] = ()
+) -> list[tuple[int, int]]:
+    """Split a list at top-level commas and at "and" before a new item, never inside
+    one of the spans ``whole`` (names that hold a comma or an "and")."""
     parts, depth, pos = [], 0, start
     for i in range(start, end):
         ch = text[i]
         depth += (ch == "(") - (ch == ")")
-        if ch in ",;" and depth == 0:
+        if ch in ",;" and depth == 0 and not _inside(i, whole):
             parts.append((pos, i))
             pos = i + 1
     parts.append((pos, end))
     out = []
     for a, b in parts:
-        out += _split_and(text, a, b)
+        out += _split_and(text, a, b, whole)
     return out
 
 
-def _split_and(text: str, a: int, b: int) -> list[tuple[int, int]]:
+def _inside(i: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(a < i < b for a, b in spans)
+
+
+def _split_and(
+    text: str, a: int, b: int, whole: Sequence[tuple[int, int]]
+) -> list[tuple[int, int]]:
     cuts = []
     for m in _AND.finditer(text[a:b]):
         if text[a : a + m.start()].count("(") != text[a : a + m.start()].count(")"):
+            continue
+        if _inside(a + m.start(), whole):
             continue
         right = text[a + m.end() : b]
         first = re.match(r"(?:the\s+)?([\w/'’-]+)", right)
@@ -306,19 +317,25 @@ def org_list(text: str, start: int, end: int) -> list[Name]:
     ['Ministry of Health', 'World Bank', 'Accra City Council']
     """
     out: list[Name] = []
-    for a, b in _split_parts(text, start, end):
+    # a gazetteer name is one item, commas and "and" included
+    known: dict[int, int] = {}
+    for k in find_known(text, start=start, end=end):
+        known[k.start] = max(k.end, known.get(k.start, k.end))
+    for a, b in _split_parts(text, start, end, sorted(known.items())):
         lead = _LEAD.match(fold(text[a:b]))
         a += lead.end() if lead else 0
         owner = _OWNER.match(text, a, b)
         a = owner.end() if owner else a
         phrase = next(cap_phrases(text, a, b), None)
-        if phrase is None or phrase[0] != a:
+        if a in known:
+            phrase = (a, known[a])
+        elif phrase is None or phrase[0] != a:
             if len(re.sub(r"\([^)]*\)", "", text[a:b]).split()) > 12:
                 break
             continue
-        name_end = _with_tail(text, phrase[1], b)
+        name_end = phrase[1] if a in known else _with_tail(text, phrase[1], b)
         acr = _acronym_after(text, name_end, b)
-        if not _is_country(text, a, phrase[1]):
+        if a in known or not _is_country(text, a, phrase[1]):
             out.append(Name(a, name_end, acr, "organisation-list"))
         rest = text[acr[1] + 1 if acr else name_end : b]
         if len(re.sub(r"\([^)]*\)", "", rest).split()) > 2:

@@ -58,8 +58,11 @@ ABBREVIATIONS = frozenset(
 )
 _BOUNDARY = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘'(¿¡]?[A-Z0-9À-Þ])")
 _TERMINAL = ".!?;:,"
-_FIRST = r"[A-ZÀ-ÖØ-Þ][\w+\-/&]*(?:['’][A-Za-z]+)?"
-_NEXT = r"[A-ZÀ-ÖØ-Þ0-9][\w+\-/&]*(?:['’][A-Za-z]+)?"
+_INITIALS_TOKEN = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")
+#: initials before a name ("V.V. Giri", "J. P. Morgan")
+_INITIALS = r"(?:(?:[A-Z]\.\s?){1,3}(?=[A-Z][a-z]))?"
+_FIRST = rf"{_INITIALS}[A-ZÀ-ÖØ-Þ][\w+\-/&]*(?:['’][A-Za-z]+)?"
+_NEXT = rf"{_INITIALS}[A-ZÀ-ÖØ-Þ0-9][\w+\-/&]*(?:['’][A-Za-z]+)?"
 _JOIN = (
     r"(?:and|y|et|e|und|the|(?:of|for|on|de|del|des|du|da|do|dos|das|em|für|pour|sur"
     r"|in)(?:\s+(?:the|la|las|los|el|le|les))?)"
@@ -105,7 +108,8 @@ def split_sentences(text: str, start: int, end: int) -> Iterator[Sentence]:
     for m in _BOUNDARY.finditer(text, start, end):
         word = re.search(r"([\w.]+)[.!?]$", text[pos : m.start() + 1])
         token = fold(word.group(1)) if word else ""
-        if token in ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
+        # an abbreviation or initials ("V.", "V.V."): no sentence ends there
+        if token in ABBREVIATIONS or _INITIALS_TOKEN.fullmatch(token):
             continue
         yield Sentence(pos, m.start() + 1, False)
         pos = m.end()

@@ -406,3 +406,36 @@ def test_recall_on_the_prose_seeds(record_property) -> None:
     record_property("prose_recall", recall)
     print(f"prose recall per type on {len(prose)} seeds: {recall}")
     assert all(hit == n for hit, n in totals.values()), recall
+
+
+def test_initials_and_gazetteer_names_in_organiser_lists() -> None:
+    # initials are no sentence end and belong to the name; a gazetteer name holding a
+    # comma and an "and" is one item of a list, not three
+    text = (
+        "Wage policy week in Chennai\n\n"
+        "Chennai, 3 May 2022 – A seminar on minimum wages was organised by India's A.K. "
+        "Sen Labour Research Institute (AKSLRI) with the support of SOCIEUX+ EU Expertise "
+        "on Social Protection, Labour and Employment and the International Labour "
+        "Organization (ILO).\n"
+    )
+    doc = read_document("initials.txt", text.encode())
+    records = extract_prose(doc, segment(doc))
+    orgs = {
+        (texts(r, "name") or texts(r, "acronym"))[0]: r for r in of_kind(records, "organisation")
+    }
+    assert sorted(orgs) == [
+        "A.K. Sen Labour Research Institute",
+        "International Labour Organization",
+        "SOCIEUX+ EU Expertise on Social Protection, Labour and Employment",
+    ]
+    institute = orgs["A.K. Sen Labour Research Institute"]
+    assert institute.values("country") == ["country:IN"]
+    assert texts(institute, "acronym") == ["AKSLRI"]
+    (seminar,) = of_kind(records, "event")
+    assert sorted(named(records, refs(seminar, "organizer"))) == [
+        "A.K. Sen Labour Research Institute"
+    ]
+    assert sorted(named(records, refs(seminar, "sponsor"))) == [
+        "International Labour Organization",
+        "SOCIEUX+ EU Expertise on Social Protection, Labour and Employment",
+    ]
