@@ -104,6 +104,7 @@ def normalise_key(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+@lru_cache(maxsize=1 << 14)  # the same few names ("e", "m") mint millions of IRIs
 def slug(text: str, *, limit: int = 60) -> str:
     """An IRI-safe slug of ``text`` (``normalise_key`` with hyphens), cut at ``limit``.
 
