@@ -15,6 +15,9 @@ has value, min/max inclusive, unique language, language in, disjoint, less than 
 equals, or, qualified value shape with min/max count, nested property shapes) and
 SPARQL-based constraints. A shape that uses anything else raises
 :class:`UnsupportedShape` rather than being skipped.
+
+The build runs the document-local shapes (evidence) on each document's graph instead
+(:mod:`kg.shacl_local`) and these checks for the rest (``skip``).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import itertools
 import multiprocessing
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -72,6 +75,8 @@ class Check:
     component: str
     severity: str
     message: str
+    #: the node shape it belongs to (a property shape can be shared by several)
+    node_shape: str = ""
 
 
 def _term(node: Node) -> str:
@@ -145,10 +150,12 @@ class Compiler:
                 if self.g.value(shape, other) is not None:
                     raise UnsupportedShape(f"{shape}: {other} targets")
             focus = self._focus(targets)
+            mine: list[Check] = []
             for prop in sorted(self.g.objects(shape, SH.property), key=str):
-                found.extend(self._property_checks(prop, focus))
+                mine.extend(self._property_checks(prop, focus))
             for sparql in sorted(self.g.objects(shape, SH.sparql), key=str):
-                found.append(self._sparql_check(shape, sparql, focus))
+                mine.append(self._sparql_check(shape, sparql, focus))
+            found.extend(replace(check, node_shape=str(shape)) for check in mine)
             self._refuse_node_constraints(shape)
         return found
 
@@ -427,7 +434,13 @@ def _message(template: str, row) -> str:
 
 
 def validate_store(
-    store, checks: Iterable[Check] | None = None, *, path: Path | None = None, workers: int = 1
+    store,
+    checks: Iterable[Check] | None = None,
+    *,
+    path: Path | None = None,
+    workers: int = 1,
+    skip: Iterable[str] = (),
+    skipped_results: Iterable[Violation] = (),
 ) -> ValidationReport:
     """Validate a pyoxigraph store (the union of its graphs) against the shapes.
 
@@ -441,8 +454,15 @@ def validate_store(
         With the store's folder and more than one worker, the checks are shared among
         that many processes, each reading the database read-only (checks are
         independent queries; Oxigraph runs each on one core).
+    skip, skipped_results
+        Node shapes (IRIs) whose checks are not run, and what they found when run
+        elsewhere (the build checks the document-local shapes on each document's
+        graph: see :mod:`kg.shacl_local`); the report holds both.
     """
-    checks = tuple(compiled() if checks is None else checks)
+    skipped = frozenset(skip)
+    checks = tuple(
+        c for c in (compiled() if checks is None else checks) if c.node_shape not in skipped
+    )
     if path is None or workers <= 1 or len(checks) < 2:
         found = {v for check in checks for v in _violations(store, check)}
     else:
@@ -453,7 +473,7 @@ def validate_store(
                     pool.imap_unordered(_worker_check, range(len(checks)))
                 )
             )
-    violations = sorted(found, key=Violation.sort_key)
+    violations = sorted(found | set(skipped_results), key=Violation.sort_key)
     return ValidationReport(
         conforms=not any(v.severity == VIOLATION for v in violations),
         violations=tuple(violations),

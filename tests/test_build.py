@@ -202,6 +202,43 @@ def test_a_stored_document_whose_text_is_gone_keeps_its_graph(tmp_path):
     assert not summary.rejected_documents
 
 
+def _reversed_spans(monkeypatch) -> None:
+    """Make every evidence span end before it starts (offsets written as -end)."""
+    import kg.rdfize
+
+    real = kg.rdfize._integer
+    monkeypatch.setattr(kg.rdfize, "_integer", lambda n: real(-n))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_build_reports_what_validating_its_store_reports(tmp_path, monkeypatch, workers):
+    # the build checks evidence on each document's graph (kg.shacl_local) and the rest
+    # in the store: together, what every shape run over the store reports
+    from kg.shacl_sparql import validate_store
+
+    _reversed_spans(monkeypatch)
+    store = tmp_path / "s"
+    summary = build([DATA / "loader"], store=store, workers=workers)
+    full = validate_store(EmbeddedStore(store, read_only=True).ox)
+    evidence = {v for v in full.violations if "Evidence-char" in v.shape}
+    assert len(evidence) >= 100 and not summary.validation.conforms
+    assert {v.shape for v in full.violations} - {v.shape for v in evidence}  # not only these
+    assert summary.validation == full
+
+
+def test_a_graph_kept_as_stored_is_validated_in_the_store(tmp_path, monkeypatch):
+    # its evidence was not checked in this build: every shape runs over the store
+    store = tmp_path / "s"
+    with monkeypatch.context() as patched:
+        _reversed_spans(patched)
+        build([DATA / "loader" / "bullets-mixed.txt"], store=store)
+    for saved in (store / "sources").glob("*.txt"):
+        saved.unlink()
+    summary = build([DATA / "loader" / "labelled-mixed.txt"], store=store)
+    assert any("Evidence-char" in v.shape for v in summary.validation.violations)
+    assert not summary.validation.conforms
+
+
 def test_a_build_failing_midway_leaves_the_store_as_it_was(tmp_path, monkeypatch):
     import kg.build
 

@@ -1,0 +1,370 @@
+"""Document-local shapes, checked in Python on each document's graph as the build
+makes it.
+
+A ``cg:Evidence`` node is minted from its document's name and statement, and only
+that document's graph says anything about it; the nodes its constraints reach (the
+document's ``cg:SourceDocument`` node, the ``cg:ExtractionRule`` nodes it names) are
+typed in that graph too. So the shapes that target evidence (:data:`LOCAL_SHAPES`)
+give the same results on one document's triples as over the union of the store's
+graphs, and the build checks them on each document's graph in the worker that makes
+it, before it reaches the store. Evidence is nine statements in ten of a built store:
+checked in the store, its thirty-odd constraints were three fifths of the validation
+time. The test suite checks, on every shape fixture, that these checks report what
+the compiled SPARQL (:mod:`kg.shacl_sparql`) and pySHACL report.
+
+Supported: targets by class (sub-classes from the ontology); predicate paths; min and
+max count, datatype, node kind, class, min/max inclusive/exclusive and less than or
+equals. A local shape using anything else raises
+:class:`~kg.shacl_sparql.UnsupportedShape`.
+
+Values are compared as the store will hold them: Oxigraph stores an integer of any
+integer-derived datatype (``xsd:int``, ``xsd:nonNegativeInteger``...) as
+``xsd:integer``, so that is its datatype here too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+
+from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
+from rdflib.namespace import SH, XSD
+from rdflib.term import Node
+
+from kg.shacl_sparql import UnsupportedShape
+from kg.validate import VIOLATION, Violation, render_path, shapes_graph
+
+#: The node shapes whose focus nodes and everything their constraints read are in one
+#: document's graph.
+LOCAL_SHAPES = frozenset({"https://w3id.org/coopgraph/shapes#EvidenceShape"})
+
+CC = "http://www.w3.org/ns/shacl#"
+_INTEGERS = frozenset(
+    str(XSD) + t
+    for t in [
+        "integer",
+        "long",
+        "int",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    ]
+)
+_INTEGER = str(XSD.integer)
+_NUMBERS = _INTEGERS | {str(XSD.decimal), str(XSD.float), str(XSD.double)}
+_DATES = frozenset({str(XSD.date), str(XSD.dateTime)})
+_INTEGER_TEXT = re.compile(r"[+-]?[0-9]+")
+_STRING = str(XSD.string)
+_LANG_STRING = str(RDF.langString)
+_TYPE = str(RDF.type)
+
+Triple = tuple[Node, Node, Node]
+
+
+def datatype(term: Node) -> str | None:
+    """The datatype IRI of ``term`` as the store holds it (None for an IRI or a blank
+    node).
+
+    Examples
+    --------
+    >>> datatype(Literal("7", datatype=XSD.unsignedByte))
+    'http://www.w3.org/2001/XMLSchema#integer'
+    >>> datatype(Literal("hi")), datatype(Literal("hi", lang="en"))
+    ('http://www.w3.org/2001/XMLSchema#string', 'http://www.w3.org/1999/02/22-rdf-syntax-ns#langString')
+    """
+    if not isinstance(term, Literal):
+        return None
+    if term.language:
+        return _LANG_STRING
+    dt = term.datatype
+    if dt is None:
+        return _STRING
+    dt = str(dt)
+    if dt in _INTEGERS and dt != _INTEGER and _INTEGER_TEXT.fullmatch(term):
+        return _INTEGER
+    return dt
+
+
+def _order(a: Node, b: Node) -> int | None:
+    """-1, 0 or 1 as SPARQL orders ``a`` and ``b`` with ``<`` and ``=``; None where
+    the comparison is an error (an IRI, a number against a string, an ill-formed
+    value)."""
+    if not (isinstance(a, Literal) and isinstance(b, Literal)):
+        return None
+    da, db = datatype(a), datatype(b)
+    if da in _NUMBERS and db in _NUMBERS:
+        x, y = a.value, b.value
+        if not isinstance(x, int | float | Decimal) or not isinstance(y, int | float | Decimal):
+            return None
+        if isinstance(x, bool) or isinstance(y, bool):
+            return None
+    elif da == db == _STRING:
+        x, y = str(a), str(b)
+    elif da == db and da in _DATES:
+        x, y = a.value, b.value
+        if x is None or y is None:
+            return None
+    else:
+        return None
+    if x != x or y != y:  # NaN: every comparison is false
+        return None
+    try:
+        return (x > y) - (x < y)
+    except TypeError:  # a date-time with a time zone against one without
+        return None
+
+
+_KINDS: dict[Node, Callable[[Node], bool]] = {
+    SH.IRI: lambda v: isinstance(v, URIRef),
+    SH.Literal: lambda v: isinstance(v, Literal),
+    SH.BlankNode: lambda v: isinstance(v, BNode),
+    SH.BlankNodeOrIRI: lambda v: not isinstance(v, Literal),
+    SH.BlankNodeOrLiteral: lambda v: not isinstance(v, URIRef),
+    SH.IRIOrLiteral: lambda v: not isinstance(v, BNode),
+}
+_BOUNDS = {
+    SH.minInclusive: ("MinInclusiveConstraintComponent", lambda o: o >= 0),
+    SH.maxInclusive: ("MaxInclusiveConstraintComponent", lambda o: o <= 0),
+    SH.minExclusive: ("MinExclusiveConstraintComponent", lambda o: o > 0),
+    SH.maxExclusive: ("MaxExclusiveConstraintComponent", lambda o: o < 0),
+}
+
+
+@dataclass(frozen=True)
+class _Constraint:
+    """One constraint of a property shape: a bound on the number of values
+    (``count``: the focus node's number -> broken?), a test of each value (``value``:
+    value, types by node -> conforms?) or a comparison with the values of another
+    predicate (``reads``)."""
+
+    component: str
+    count: Callable[[int], bool] | None = None
+    value: Callable[[Node, dict[Node, list[Node]]], bool] | None = None
+    reads: str | None = None
+
+
+@dataclass(frozen=True)
+class _Property:
+    key: str  # the predicate
+    path: str
+    shape: str
+    severity: str
+    message: str
+    constraints: tuple[_Constraint, ...]
+
+
+@dataclass(frozen=True)
+class _NodeShape:
+    classes: frozenset[Node]
+    properties: tuple[_Property, ...]
+
+
+class LocalShapes:
+    """The constraints of ``node_shapes`` (IRIs) in ``shapes``, ready to check a
+    document's triples; ``ontology`` gives the sub-classes of the classes named.
+
+    Examples
+    --------
+    >>> checker = local_shapes()
+    >>> from kg.namespace import CG
+    >>> ev = URIRef("https://w3id.org/coopgraph/id/e")
+    >>> found = checker.violations([(ev, RDF.type, CG.Evidence)])
+    >>> sorted(v.path.rsplit("#", 1)[1] for v in found)  # each lacking
+    ['charEnd', 'charStart', 'object', 'predicate', 'rule', 'subject', 'wasDerivedFrom']
+    """
+
+    def __init__(self, shapes: Graph, ontology: Graph, node_shapes: Iterable[str]):
+        self.g = shapes
+        self._subclasses: dict[Node, set[Node]] = defaultdict(set)
+        for sub, sup in ontology.subject_objects(RDFS.subClassOf):
+            self._subclasses[sup].add(sub)
+        self.shapes = tuple(self._node_shape(URIRef(s)) for s in sorted(node_shapes))
+        #: the predicates whose statements a check reads
+        self._wanted = frozenset(
+            p
+            for shape in self.shapes
+            for prop in shape.properties
+            for p in (prop.key, *(c.reads for c in prop.constraints if c.reads))
+        )
+
+    def _instances(self, cls: Node) -> frozenset[Node]:
+        found, todo = {cls}, [cls]
+        while todo:
+            for sub in self._subclasses.get(todo.pop(), ()):
+                if sub not in found:
+                    found.add(sub)
+                    todo.append(sub)
+        return frozenset(found)
+
+    def _node_shape(self, shape: URIRef) -> _NodeShape:
+        g = self.g
+        if (shape, RDF.type, SH.NodeShape) not in g:
+            raise UnsupportedShape(f"{shape}: no such node shape")
+        allowed = {RDF.type, SH.targetClass, SH.property, SH.message, SH.severity, SH.name}
+        for p in set(g.predicates(shape, None)) - allowed:
+            if str(p).startswith(CC):
+                raise UnsupportedShape(f"{shape}: {p} (not checked locally)")
+        classes = frozenset(
+            c for target in g.objects(shape, SH.targetClass) for c in self._instances(target)
+        )
+        properties = tuple(
+            self._property(prop) for prop in sorted(g.objects(shape, SH.property), key=str)
+        )
+        return _NodeShape(classes, properties)
+
+    def _property(self, prop: Node) -> _Property:
+        g = self.g
+        path = g.value(prop, SH.path)
+        if not isinstance(path, URIRef):
+            raise UnsupportedShape(f"{prop}: a path other than a predicate")
+        severity = g.value(prop, SH.severity)
+        messages = sorted(str(m) for m in g.objects(prop, SH.message))
+        if messages and re.search(r"\{[?$]\w+\}", messages[0]):
+            raise UnsupportedShape(f"{prop}: a message with variables")
+        constraints = []
+        structural = {RDF.type, SH.path, SH.message, SH.severity, SH.name, SH.description}
+        for p, o in sorted(g.predicate_objects(prop), key=lambda po: (str(po[0]), str(po[1]))):
+            if p not in structural:
+                constraints.append(self._constraint(prop, p, o))
+        return _Property(
+            str(path),
+            render_path(g, path, top=True),
+            str(prop) if isinstance(prop, URIRef) else "_:",
+            str(severity) if severity is not None else VIOLATION,
+            messages[0] if messages else "",
+            tuple(constraints),
+        )
+
+    def _constraint(self, prop: Node, p: Node, o: Node) -> _Constraint:
+        if p == SH.minCount:
+            least = int(o)
+            return _Constraint("MinCountConstraintComponent", count=lambda n: n < least)
+        if p == SH.maxCount:
+            most = int(o)
+            return _Constraint("MaxCountConstraintComponent", count=lambda n: n > most)
+        if p == SH.datatype:
+            wanted = str(o)
+            return _Constraint(
+                "DatatypeConstraintComponent", value=lambda v, _t: datatype(v) == wanted
+            )
+        if p == SH.nodeKind:
+            kind = _KINDS[o]
+            return _Constraint("NodeKindConstraintComponent", value=lambda v, _t: kind(v))
+        if p == SH["class"]:
+            classes = self._instances(o)
+            return _Constraint(
+                "ClassConstraintComponent",
+                value=lambda v, types: any(t in classes for t in types.get(v, ())),
+            )
+        if p in _BOUNDS:
+            component, holds = _BOUNDS[p]
+            bound = o
+            return _Constraint(
+                component,
+                value=lambda v, _t: (c := _order(v, bound)) is not None and holds(c),
+            )
+        if p == SH.lessThanOrEquals and isinstance(o, URIRef):
+            return _Constraint("LessThanOrEqualsConstraintComponent", reads=str(o))
+        raise UnsupportedShape(f"{prop}: {p} (not checked locally)")
+
+    def violations(self, triples: Iterable[Triple]) -> list[Violation]:
+        """What the local shapes report on ``triples`` (one document's graph).
+
+        Each constraint runs over all the focus nodes' values of its predicate at
+        once, not focus node by focus node: most of a document's graph is evidence.
+
+        Returns
+        -------
+        list of Violation
+            Without duplicates, in no particular order.
+        """
+        types: dict[Node, list[Node]] = {}
+        # (subject, object) by predicate, as a plain string: a plain string compares
+        # in C, a URIRef in Python
+        pairs: dict[str, list[tuple[Node, Node]]] = {key: [] for key in self._wanted}
+        for s, p, o in triples:
+            key = str(p)
+            if key == _TYPE:
+                listed = types.get(s)
+                if listed is None:
+                    types[s] = [o]
+                else:
+                    listed.append(o)
+            else:
+                bucket = pairs.get(key)
+                if bucket is not None:
+                    bucket.append((s, o))
+        found: set[Violation] = set()
+        for shape in self.shapes:
+            classes = shape.classes
+            focus = {s for s, listed in types.items() if any(t in classes for t in listed)}
+            if not focus:
+                continue
+            for prop in shape.properties:
+                mine = [(s, v) for s, v in pairs[prop.key] if s in focus]
+                counts = Counter(s for s, _ in mine)
+                for c in prop.constraints:
+                    for node in self._failing(c, focus, mine, counts, pairs, types):
+                        found.add(
+                            Violation(
+                                focus=str(node),
+                                path=prop.path,
+                                component=CC + c.component,
+                                severity=prop.severity,
+                                message=prop.message,
+                                shape=prop.shape,
+                            )
+                        )
+        return list(found)
+
+    @staticmethod
+    def _failing(
+        c: _Constraint,
+        focus: set[Node],
+        mine: list[tuple[Node, Node]],
+        counts: Counter[Node],
+        pairs: dict[str, list[tuple[Node, Node]]],
+        types: dict[Node, list[Node]],
+    ) -> Iterable[Node]:
+        """The focus nodes ``c`` finds broken, given their values ``mine``."""
+        if c.count is not None:
+            broken = c.count
+            if broken(0):  # a lower bound: the focus nodes without values break it too
+                return {s for s in focus if broken(counts.get(s, 0))}
+            return {s for s, n in counts.items() if broken(n)}
+        if c.value is not None:
+            conforms = c.value
+            return {s for s, v in mine if not conforms(v, types)}
+        others: dict[Node, list[Node]] = {}
+        for s, w in pairs[c.reads or ""]:
+            if s in focus:
+                others.setdefault(s, []).append(w)
+        return {
+            s
+            for s, v in mine
+            for w in others.get(s, ())
+            if (order := _order(v, w)) is None or order > 0
+        }
+
+
+@lru_cache(maxsize=1)
+def local_shapes() -> LocalShapes:
+    """The project's :data:`LOCAL_SHAPES`, compiled against its ontology (once a
+    process)."""
+    from kg.ontology import load_ontology
+
+    return LocalShapes(shapes_graph(), load_ontology(vocabularies=False), LOCAL_SHAPES)
+
+
+__all__ = ["LOCAL_SHAPES", "LocalShapes", "datatype", "local_shapes"]

@@ -1,0 +1,141 @@
+"""The document-local shapes checked in Python (kg.shacl_local) report what the compiled
+SPARQL and pySHACL report: on every shape fixture, and on hand-made evidence that
+breaks each constraint in the ways values can (types the store rewrites, ill-formed
+numbers, NaN, strings against numbers)."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.namespace import PROV, XSD
+from test_shacl_sparql import sparql_report
+from test_shapes import CASES, Case, ontology, pyshacl_report
+
+from kg.namespace import CG
+from kg.shacl_local import LOCAL_SHAPES, LocalShapes, local_shapes
+from kg.shacl_sparql import UnsupportedShape, compiled, validate_store
+
+LOCAL_CHECKS = [c for c in compiled() if c.node_shape in LOCAL_SHAPES]
+
+
+def local_sparql(graph: Graph) -> set:
+    """What the compiled SPARQL of the local shapes reports on ``graph`` (with the
+    ontology in a graph of its own, as in a store)."""
+    store = ox.Store()
+    for i, g in enumerate((graph, ontology())):
+        data = g.serialize(format="nt", encoding="utf-8")
+        store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(f"urn:g:{i}"))
+    return set(validate_store(store, LOCAL_CHECKS).violations)
+
+
+def test_the_local_shapes_have_checks():
+    assert len(LOCAL_CHECKS) >= 25
+    assert {c.node_shape for c in LOCAL_CHECKS} == LOCAL_SHAPES
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_local_checks_report_what_the_compiled_sparql_reports(case: Case):
+    assert set(local_shapes().violations(case.graph())) == local_sparql(case.graph())
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_local_and_remaining_checks_together_report_what_pyshacl_reports(case: Case):
+    # the build: local shapes on each document's graph, the rest in the store
+    store = ox.Store()
+    for i, g in enumerate((case.graph(), ontology())):
+        data = g.serialize(format="nt", encoding="utf-8")
+        store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(f"urn:g:{i}"))
+    rest = validate_store(store, skip=LOCAL_SHAPES).violations
+    split = set(local_shapes().violations(case.graph())) | set(rest)
+    assert split == set(pyshacl_report(case).violations)
+    assert split == set(sparql_report(case).violations)
+
+
+ID = "https://w3id.org/coopgraph/id/"
+DOC, RULE = URIRef(ID + "document/d"), URIRef(ID + "rule/r")
+
+
+def evidence(**values) -> Graph:
+    """One evidence node (with its document and rule typed), with ``values`` in place
+    of the well-formed defaults (None: left out)."""
+    g = Graph()
+    ev = URIRef(ID + "evidence/e")
+    g.add((DOC, RDF.type, CG.SourceDocument))
+    g.add((RULE, RDF.type, CG.ExtractionRule))
+    g.add((ev, RDF.type, CG.Evidence))
+    defaults = {
+        "subject": (RDF.subject, URIRef(ID + "action/a")),
+        "predicate": (RDF.predicate, CG.theme),
+        "object": (RDF.object, URIRef(ID + "theme/t")),
+        "source": (PROV.wasDerivedFrom, DOC),
+        "start": (CG.charStart, Literal(3)),
+        "end": (CG.charEnd, Literal(9)),
+        "quote": (CG.quote, Literal("Ghana!")),
+        "rule": (CG.rule, RULE),
+    }
+    for key, (p, o) in defaults.items():
+        given = values.get(key, o)
+        for value in given if isinstance(given, list) else [given]:
+            if value is not None:
+                g.add((ev, p, value))
+    if "confidence" in values:
+        g.add((ev, CG.confidence, values["confidence"]))
+    return g
+
+
+INT, DEC, DBL = XSD.int, XSD.decimal, XSD.double
+#: the cases that break nothing (the store keeps an xsd:int as an xsd:integer)
+VALID = {
+    "well-formed",
+    "int-stored-as-integer",
+    "unsigned-byte-end",
+    "confidence-zero",
+    "no-quote-is-allowed",
+}
+BREAKS = {
+    "well-formed": {},
+    "int-stored-as-integer": {"start": Literal("3", datatype=INT)},
+    "unsigned-byte-end": {"end": Literal("9", datatype=XSD.unsignedByte)},
+    "ill-formed-integer": {"start": Literal("three", datatype=XSD.integer)},
+    "ill-formed-int": {"end": Literal("x", datatype=INT)},
+    "decimal-offset": {"start": Literal("3.0", datatype=DEC)},
+    "string-offset": {"start": Literal("3")},
+    "negative-start": {"start": Literal(-1)},
+    "reversed": {"start": Literal(10), "end": Literal(2)},
+    "two-ends": {"end": [Literal(9), Literal(12)]},
+    "no-span": {"start": None, "end": None},
+    "iri-start": {"start": URIRef(ID + "x")},
+    "lang-quote": {"quote": Literal("Ghana!", lang="en")},
+    "no-quote-is-allowed": {"quote": None},
+    "literal-subject": {"subject": Literal("a")},
+    "two-predicates": {"predicate": [CG.theme, CG.partnerCountry]},
+    "untyped-rule": {"rule": URIRef(ID + "rule/unknown")},
+    "source-not-a-document": {"source": RULE},
+    "nan-confidence": {"confidence": Literal("NaN", datatype=DBL)},
+    "confidence-above-one": {"confidence": Literal("1.5", datatype=DEC)},
+    "confidence-as-string": {"confidence": Literal("0.5")},
+    "confidence-boolean": {"confidence": Literal(True)},
+    "confidence-zero": {"confidence": Literal("0", datatype=DEC)},
+}
+
+
+@pytest.mark.parametrize("name", sorted(BREAKS))
+def test_local_checks_agree_with_the_store_on_each_kind_of_value(name):
+    graph = evidence(**BREAKS[name])
+    found = set(local_shapes().violations(graph))
+    assert found == local_sparql(graph)
+    assert bool(found) == (name not in VALID)
+
+
+def test_a_shape_using_what_is_not_checked_locally_is_refused():
+    shapes = Graph().parse(
+        data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        <urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ;
+            sh:property [ sh:path <urn:p> ; sh:pattern "^a" ] .
+        """,
+        format="turtle",
+    )
+    with pytest.raises(UnsupportedShape):
+        LocalShapes(shapes, Graph(), ["urn:s"])
