@@ -189,6 +189,11 @@ def _init_worker(store: Path, spill: Path, orgs: Organisations | None) -> None:
     _WORKER.update(store=store, spill=spill, orgs=orgs)
 
 
+def _init_pool_worker(store: Path, spill: Path, orgs: Organisations | None) -> None:
+    _init_worker(store, spill, orgs)
+    gc.enable()  # forked from a process that may have paused it (_rdfize pauses it)
+
+
 def _extract_job(source: _Source) -> _Extracted:
     return _extract(source, _WORKER["store"], _WORKER["spill"])  # type: ignore[arg-type]
 
@@ -211,7 +216,7 @@ def _mapper(workers: int, store: Path, spill: Path, orgs: Organisations | None =
     # forked: the workers start with the gazetteers already loaded, and a caller's
     # script is never imported again (as spawn and forkserver do)
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers, _init_worker, (store, spill, orgs)) as pool:
+    with context.Pool(workers, _init_pool_worker, (store, spill, orgs)) as pool:
 
         def run(job, items):
             # at most two tasks a worker in flight: Pool.imap hands out every task at
@@ -358,7 +363,11 @@ def build(
         # graphs carried over as stored: the document-local shapes were not checked on
         # them in this build
         carried = not clean and bool(set(db.graph_names()) - {str(g) for g in replaced})
+        # (the cycle collector paused here too: the summary's facts are millions of
+        # small objects, and merging the documents' parts took half as long without
+        # the collections they set off, at 10k actions)
         with (
+            _cycle_collector_paused(),
             db.rewriting(replaced, clean=clean) as staging,
             _mapper(n_workers, store, spill, orgs) as run,
         ):
