@@ -50,8 +50,11 @@ from rdflib.term import Node
 
 from kg.iri import SUMMARY_GRAPH, mint
 from kg.namespace import CG
+from kg.triples import Terms
 
-SCHEMA = Namespace("https://schema.org/")
+# looked up once each (the summary writes a dozen terms for each of a million rows)
+CG, RDF, XSD, DCTERMS, PROV, SKOS = map(Terms, (CG, RDF, XSD, DCTERMS, PROV, SKOS))  # type: ignore[assignment]
+SCHEMA = Terms(Namespace("https://schema.org/"))
 Triple = tuple[Node, Node, Node]
 
 #: The predicates whose statements the summary is made of (rdf:type and
