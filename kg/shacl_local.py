@@ -35,7 +35,7 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH, XSD
 from rdflib.term import Node
 
-from kg.shacl_sparql import UnsupportedShape
+from kg.shacl_sparql import UnsupportedShape, subclasses_of
 from kg.validate import VIOLATION, Violation, render_path, shapes_graph
 
 #: The node shapes whose focus nodes and everything their constraints read are in one
@@ -199,13 +199,7 @@ class LocalShapes:
         )
 
     def _instances(self, cls: Node) -> frozenset[Node]:
-        found, todo = {cls}, [cls]
-        while todo:
-            for sub in self._subclasses.get(todo.pop(), ()):
-                if sub not in found:
-                    found.add(sub)
-                    todo.append(sub)
-        return frozenset(found)
+        return frozenset(subclasses_of(self._subclasses, cls))
 
     def _node_shape(self, shape: URIRef) -> _NodeShape:
         g = self.g

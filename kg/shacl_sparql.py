@@ -106,6 +106,17 @@ class _Vars:
         return f"?{stem}{next(self._n)}"
 
 
+def subclasses_of(subclasses: dict[Node, set[Node]], cls: Node) -> set[Node]:
+    """``cls`` and its sub-classes, direct or not, given each class's direct ones."""
+    found, todo = {cls}, [cls]
+    while todo:
+        for sub in subclasses.get(todo.pop(), ()):
+            if sub not in found:
+                found.add(sub)
+                todo.append(sub)
+    return found
+
+
 class Compiler:
     """Compiles a shapes graph into :class:`Check` queries."""
 
@@ -119,13 +130,7 @@ class Compiler:
                 self.subclasses.setdefault(sup, set()).add(sub)
 
     def _instances(self, cls: Node) -> set[Node]:
-        found, todo = {cls}, [cls]
-        while todo:
-            for sub in self.subclasses.get(todo.pop(), ()):
-                if sub not in found:
-                    found.add(sub)
-                    todo.append(sub)
-        return found
+        return subclasses_of(self.subclasses, cls)
 
     def _focus(self, targets: list[Node]) -> str:
         """``?this`` bound to the instances of ``targets`` (sub-classes included: from
@@ -510,4 +515,4 @@ def _worker_check(index: int) -> list[Violation]:
     return _violations(_WORKER["store"], _WORKER["checks"][index])  # type: ignore[index]
 
 
-__all__ = ["Check", "Compiler", "UnsupportedShape", "compiled", "validate_store"]
+__all__ = ["Check", "Compiler", "UnsupportedShape", "compiled", "subclasses_of", "validate_store"]
