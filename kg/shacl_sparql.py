@@ -309,9 +309,10 @@ class Compiler:
         v, w = self.vars("v"), self.vars("v")
         only_v = f"FILTER({test.replace(VALUE, v)})" if test else ""
         only_w = f"FILTER({test.replace(VALUE, w)})" if test else ""
-        if op == "<" and limit == 1 and this == "?this" and not test:
-            # one scan of the property, subtracted: not a lookup per focus node
-            return f"MINUS {{ ?this {path} {v} . }}"
+        # (not MINUS of a scan of the property: Oxigraph holds that scan in memory,
+        # every subject that has the property, and at a million actions the one of
+        # prov:wasDerivedFrom passed 6 GB; a look-up per focus node needs none, and
+        # was faster too once evidence was checked apart, 145 -> 46 ms at 10k)
         if op == "<" and limit == 1:
             return f"FILTER NOT EXISTS {{ {this} {path} {v} . {only_v} }}"
         if op == ">" and limit == 0:
