@@ -220,8 +220,9 @@ class LocalShapes:
     def _property(self, prop: Node) -> _Property:
         g = self.g
         path = g.value(prop, SH.path)
-        if not isinstance(path, URIRef):
-            raise UnsupportedShape(f"{prop}: a path other than a predicate")
+        if not isinstance(path, URIRef) or str(path) == _TYPE:
+            # (rdf:type statements are read apart, as the nodes' types)
+            raise UnsupportedShape(f"{prop}: a path other than a predicate, or rdf:type")
         severity = g.value(prop, SH.severity)
         messages = sorted(str(m) for m in g.objects(prop, SH.message))
         if messages and re.search(r"\{[?$]\w+\}", messages[0]):

@@ -139,3 +139,17 @@ def test_a_shape_using_what_is_not_checked_locally_is_refused():
     )
     with pytest.raises(UnsupportedShape):
         LocalShapes(shapes, Graph(), ["urn:s"])
+
+
+def test_a_local_shape_on_rdf_type_is_refused():
+    shapes = Graph().parse(
+        data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+        <urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ;
+            sh:property [ sh:path rdf:type ; sh:maxCount 1 ] .
+        """,
+        format="turtle",
+    )
+    with pytest.raises(UnsupportedShape):
+        LocalShapes(shapes, Graph(), ["urn:s"])
