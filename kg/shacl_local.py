@@ -212,6 +212,8 @@ class LocalShapes:
         classes = frozenset(
             c for target in g.objects(shape, SH.targetClass) for c in self._instances(target)
         )
+        if not classes:
+            raise UnsupportedShape(f"{shape}: no sh:targetClass")
         properties = tuple(
             self._property(prop) for prop in sorted(g.objects(shape, SH.property), key=str)
         )
