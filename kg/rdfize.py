@@ -23,10 +23,15 @@ from kg.namespace import CG
 from kg.records import Fact, Record
 from kg.resolve import Finding, Resolution
 from kg.rules import RULES
-from kg.triples import Triples
+from kg.triples import Terms, Triples
 from kg.vocabulary import SCHEMES
 
-SCHEMA = Namespace("https://schema.org/")
+# looked up once each: a namespace attribute costs about a microsecond, and a document
+# of a thousand actions writes 150,000 statements
+CG, RDF, RDFS, XSD, DCTERMS, ORG, PROV, SKOS = map(  # type: ignore[assignment]
+    Terms, (CG, RDF, RDFS, XSD, DCTERMS, ORG, PROV, SKOS)
+)
+SCHEMA = Terms(Namespace("https://schema.org/"))
 COUNTRY = "https://w3id.org/coopgraph/id/country/"
 
 #: (record kind or "*", field) -> property.
@@ -87,12 +92,6 @@ FINDING_FIELDS = {"unknownAssistanceType": "unknown-assistance-type"}
 #: Fields whose facts are candidate links (the value is probable, not certain).
 CANDIDATE_FIELDS = {"forAction": CG.forAction}
 _DATE_TYPES = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}
-# terms written for every fact, looked up once: a namespace attribute costs about a
-# microsecond, and a document of a thousand actions writes 150,000 statements
-_TYPE, _SUBJECT, _PREDICATE, _OBJECT = RDF.type, RDF.subject, RDF.predicate, RDF.object
-_DERIVED, _PREF_LABEL, _EXPERT_COUNTRY = PROV.wasDerivedFrom, SKOS.prefLabel, CG.expertCountry
-_EVIDENCE, _START, _END, _QUOTE = CG.Evidence, CG.charStart, CG.charEnd, CG.quote
-_RULE, _CONFIDENCE = CG.rule, CG.confidence
 
 
 @lru_cache(maxsize=1 << 16)
@@ -165,17 +164,17 @@ class _Writer:
             str(fact.end),
             readable="e",
         )
-        g.add((ev, _TYPE, _EVIDENCE))
-        g.add((ev, _SUBJECT, s))
-        g.add((ev, _PREDICATE, p))
-        g.add((ev, _OBJECT, o))
-        g.add((ev, _DERIVED, self.doc_iri))
-        g.add((ev, _START, _integer(fact.start)))
-        g.add((ev, _END, _integer(fact.end)))
-        g.add((ev, _QUOTE, Literal(self.text[fact.start : fact.end])))
-        g.add((ev, _RULE, _rule_node(fact.rule)))
+        g.add((ev, RDF.type, CG.Evidence))
+        g.add((ev, RDF.subject, s))
+        g.add((ev, RDF.predicate, p))
+        g.add((ev, RDF.object, o))
+        g.add((ev, PROV.wasDerivedFrom, self.doc_iri))
+        g.add((ev, CG.charStart, _integer(fact.start)))
+        g.add((ev, CG.charEnd, _integer(fact.end)))
+        g.add((ev, CG.quote, Literal(self.text[fact.start : fact.end])))
+        g.add((ev, CG.rule, _rule_node(fact.rule)))
         if fact.confidence < 1:
-            g.add((ev, _CONFIDENCE, _decimal(fact.confidence)))
+            g.add((ev, CG.confidence, _decimal(fact.confidence)))
         self.rules.add(fact.rule)
 
     def fact(self, s: URIRef, p: URIRef, o: Node, fact: Fact) -> None:
@@ -186,8 +185,8 @@ class _Writer:
 def _add_record(w: _Writer, rec: Record, subject: URIRef, res: Resolution) -> None:
     g = w.graph
     if rec.kind != "document":
-        g.add((subject, _TYPE, CLASSES[rec.kind]))
-        g.add((subject, _DERIVED, w.doc_iri))
+        g.add((subject, RDF.type, CLASSES[rec.kind]))
+        g.add((subject, PROV.wasDerivedFrom, w.doc_iri))
     for fact in rec.facts:
         if fact.prop in FINDING_FIELDS:
             _finding(w, subject, FINDING_FIELDS[fact.prop], fact)
@@ -201,14 +200,14 @@ def _add_record(w: _Writer, rec: Record, subject: URIRef, res: Resolution) -> No
         prop = PROPERTIES.get((rec.kind, fact.prop)) or PROPERTIES.get(("*", fact.prop))
         if prop is None:
             raise KeyError(f"no property for {rec.kind}.{fact.prop}")
-        if prop == _PREF_LABEL and subject in res.labels and str(obj) != res.labels[subject]:
+        if prop == SKOS.prefLabel and subject in res.labels and str(obj) != res.labels[subject]:
             prop = SKOS.altLabel
         w.fact(subject, prop, obj, fact)
         if fact.value.startswith("code:"):
             code = fact.value[5:]
             g.add((obj, CG.actionCode, Literal(code)))
             g.add((obj, RDFS.label, Literal(f"Action {code}")))
-        if rec.kind == "action" and prop == _EXPERT_COUNTRY:
+        if rec.kind == "action" and prop == CG.expertCountry:
             _mobilisation(w, subject, obj, fact)
         if fact.value.startswith("programme:"):
             _programme(g, obj, fact.value[10:])
@@ -252,7 +251,7 @@ def _candidate(w: _Writer, source: URIRef, relation: URIRef, target: Node, fact:
     g.add((node, CG.linkSource, source))
     g.add((node, CG.linkTarget, target))
     g.add((node, CG.linkRelation, relation))
-    g.add((node, _CONFIDENCE, _decimal(fact.confidence)))
+    g.add((node, CG.confidence, _decimal(fact.confidence)))
     g.add((node, PROV.wasDerivedFrom, w.doc_iri))
     w.evidence(node, CG.linkTarget, target, fact)
     if fact.value.startswith("code:"):

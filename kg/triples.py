@@ -108,8 +108,8 @@ class Terms:
     --------
     >>> from rdflib import RDF
     >>> rdf = Terms(RDF)
-    >>> rdf.type is rdf.type, rdf.type == RDF.type
-    (True, True)
+    >>> rdf.type is rdf.type, rdf.type == RDF.type, rdf["type"] is rdf.type
+    (True, True, True)
     """
 
     def __init__(self, namespace) -> None:
@@ -119,6 +119,9 @@ class Terms:
         term = getattr(self._namespace, name)
         setattr(self, name, term)
         return term
+
+    def __getitem__(self, name: str) -> URIRef:
+        return getattr(self, name)
 
 
 def nquad_chunks(triples: Iterable[Triple], graph: URIRef, lines: int = 10_000) -> Iterator[bytes]:
