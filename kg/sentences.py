@@ -60,7 +60,7 @@ _BOUNDARY = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘'(¿¡]?[A-Z0-9À-Þ
 _TERMINAL = ".!?;:,"
 _INITIALS_TOKEN = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")
 #: initials before a name ("V.V. Giri", "J. P. Morgan")
-_INITIALS = r"(?:(?:[A-Z]\.\s?){1,3}(?=[A-Z][a-z]))?"
+_INITIALS = r"(?:(?:[A-ZÀ-ÖØ-Þ]\.\s?){1,3}(?=[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]))?"
 _FIRST = rf"{_INITIALS}[A-ZÀ-ÖØ-Þ][\w+\-/&]*(?:['’][A-Za-z]+)?"
 _NEXT = rf"{_INITIALS}[A-ZÀ-ÖØ-Þ0-9][\w+\-/&]*(?:['’][A-Za-z]+)?"
 _JOIN = (

@@ -409,14 +409,14 @@ def test_recall_on_the_prose_seeds(record_property) -> None:
 
 
 def test_initials_and_gazetteer_names_in_organiser_lists() -> None:
-    # initials are no sentence end and belong to the name; a gazetteer name holding a
-    # comma and an "and" is one item of a list, not three
+    # initials (accented too) are no sentence end and belong to the name; a gazetteer
+    # name holding a comma and an "and" is one item of a list, not three
     text = (
         "Wage policy week in Chennai\n\n"
         "Chennai, 3 May 2022 – A seminar on minimum wages was organised by India's A.K. "
         "Sen Labour Research Institute (AKSLRI) with the support of SOCIEUX+ EU Expertise "
         "on Social Protection, Labour and Employment and the International Labour "
-        "Organization (ILO).\n"
+        "Organization (ILO). The É.J. Durand Foundation funded the field visits.\n"
     )
     doc = read_document("initials.txt", text.encode())
     records = extract_prose(doc, segment(doc))
@@ -427,6 +427,7 @@ def test_initials_and_gazetteer_names_in_organiser_lists() -> None:
         "A.K. Sen Labour Research Institute",
         "International Labour Organization",
         "SOCIEUX+ EU Expertise on Social Protection, Labour and Employment",
+        "É.J. Durand Foundation",
     ]
     institute = orgs["A.K. Sen Labour Research Institute"]
     assert institute.values("country") == ["country:IN"]
