@@ -343,8 +343,9 @@ class LocalShapes:
         if c.value is not None:
             conforms = c.value
             return {s for s, v in mine if not conforms(v, types)}
+        assert c.reads is not None  # neither a count nor a value test: a comparison
         others: dict[Node, list[Node]] = {}
-        for s, w in pairs[c.reads or ""]:
+        for s, w in pairs[c.reads]:
             if s in focus:
                 others.setdefault(s, []).append(w)
         return {
