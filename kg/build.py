@@ -23,7 +23,7 @@ import pickle
 import tempfile
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -233,6 +233,23 @@ def _mapper(workers: int, store: Path, spill: Path, orgs: Organisations | None =
         yield run
 
 
+def _quads(
+    made: Iterable[tuple[bytes, SummaryAccumulator, list[Violation]]],
+    total: int,
+    summary: SummaryAccumulator,
+    found: list[Violation],
+    progress: Progress | None,
+) -> Iterator[bytes]:
+    """The N-Quads of the graphs pass 2 ``made``, each graph's part of the summary merged
+    into ``summary`` and its local violations added to ``found`` as it passes."""
+    for i, (data, part, violations) in enumerate(made, 1):
+        summary.merge(part)
+        found.extend(violations)
+        yield data
+        if progress:
+            progress("load", i, total)
+
+
 def _sources(paths: list[Path], stored: dict[str, str]) -> list[_Source]:
     """The documents of a build, by name: the files given, then the documents of the
     store (name -> SHA-256) that no file replaces."""
@@ -366,27 +383,22 @@ def build(
         # (the cycle collector paused here too: the summary's facts are millions of
         # small objects, and merging the documents' parts took half as long without
         # the collections they set off, at 10k actions)
-        with (
-            _cycle_collector_paused(),
-            db.rewriting(replaced, clean=clean) as staging,
-            _mapper(n_workers, store, spill, orgs) as run,
-        ):
+        with _cycle_collector_paused(), db.rewriting(replaced, clean=clean) as staging:
             jobs = [(d.name, d.sha256) for d in kept]
-
-            def quads() -> Iterator[bytes]:
-                for i, (data, part, found) in enumerate(run(_rdfize_job, jobs), 1):
-                    summary.merge(part)
-                    found_locally.extend(found)
-                    yield data
-                    if progress:
-                        progress("load", i, len(jobs))
-
-            staging.load_quads(quads())
+            with _mapper(n_workers, store, spill, orgs) as run:
+                made = run(_rdfize_job, jobs)
+                staging.load_quads(_quads(made, len(jobs), summary, found_locally, progress))
+            # the workers are gone before the summary is made: at a million actions
+            # the summary stage is the build's largest, and they held 300 MB each
             staging.load_graph(FINDINGS_GRAPH, findings_graph(orgs.findings))
             for name, graph in vocabulary_graphs().items():
                 summary.add(graph)
                 staging.load_graph(name, graph)
             staging.load_quads(nquad_chunks(summary.triples(), SUMMARY_GRAPH))
+            actions = summary.actions
+            # the summary's facts (1.5 KB an action) are let go before the store is
+            # validated, by processes forked from this one
+            del summary
     db.prune_sources(d.sha256 for d in kept)
     db.record_build(datetime.now(UTC).replace(microsecond=0))
     # the shapes compiled to SPARQL, run over what was stored (see kg.shacl_sparql),
@@ -405,7 +417,7 @@ def build(
     rejected_docs = sum(1 for p in problems if p.line is None or p.source not in built)
     return BuildSummary(
         documents=len(kept),
-        actions=summary.actions,
+        actions=actions,
         organisations=len(orgs.labels),
         countries=len(countries),
         triples=len(db),

@@ -31,9 +31,12 @@ strings that share one), dates and years as ``STR``/``SUBSTR`` give them. A valu
 is not a string or a language-tagged string (a date, say) is compared by Oxigraph
 itself.
 
-One reading differs from the union, on purpose: a ``prov:wasDerivedFrom`` statement
-about a node typed ``cg:Evidence`` in the same graph (and not ``cg:Action`` there) is
-not kept, as evidence nodes are most of the graph and never actions.
+Two readings differ from the union, on purpose, so that a million actions' facts fit
+in memory: a ``prov:wasDerivedFrom`` statement about a node typed in the same graph,
+but not as ``cg:Action``, is not kept (the sources are read for actions alone); and no
+statement about a node typed there as evidence or an expert mobilisation (:data:`UNREAD`,
+and not ``cg:Action``) is kept. Evidence and mobilisations are most of a graph's nodes,
+and the summary reads neither.
 """
 
 from __future__ import annotations
@@ -223,24 +226,38 @@ def _text_extreme(terms: set[Node], *, largest: bool = False) -> Literal | None:
 
 # -- the accumulator ---------------------------------------------------------------------
 
-#: The objects of a subject and predicate: one term, or a set of two or more.
-Values = Node | set[Node]
+#: The objects of a subject and predicate: one term, a tuple of a few, or a set of many
+#: (a set costs 216 bytes, a pair 56, and most subjects hold one or two values).
+Values = Node | tuple[Node, ...] | set[Node]
+#: Values held as a tuple up to this many (each addition compares with each).
+_FEW = 8
 
 
 def _put(table: dict[Node, Values], subject: Node, value: Node) -> None:
     held = table.get(subject)
     if held is None:
         table[subject] = value
-    elif isinstance(held, set):
+    elif type(held) is tuple:
+        if value not in held:
+            table[subject] = (*held, value) if len(held) < _FEW else {*held, value}
+    elif type(held) is set:
         held.add(value)
     elif held != value:
-        table[subject] = {held, value}
+        table[subject] = (held, value)
 
 
 def _members(values: Values | None) -> set[Node]:
     if values is None:
         return set()
-    return values if isinstance(values, set) else {values}
+    if type(values) is set:
+        return values
+    return set(values) if type(values) is tuple else {values}
+
+
+#: Nodes the summary never reads: a statement about a node typed one of these in the
+#: graph that states it (and not cg:Action there) is not kept. Evidence and expert
+#: mobilisations are most of a graph's nodes and would be most of the facts held.
+UNREAD = frozenset({CG.Evidence, CG.ExpertMobilisation, CG.TriangularMobilisation})
 
 
 class SummaryAccumulator:
@@ -286,22 +303,32 @@ class SummaryAccumulator:
     def add(self, triples: Iterable[Triple]) -> None:
         """Take the statements of one graph (an rdflib ``Graph`` or any iterable of
         rdflib triples)."""
+        actions_here: set[Node] = set()
+        unread_here: set[Node] = set()
         typed_here: set[Node] = set()
-        evidence_here: set[Node] = set()
+        facts_here: list[Triple] = []
         derived_here: list[tuple[Node, Node]] = []
-        facts, intern = self._facts, self._intern
         for s, p, o in triples:
-            if p in facts:
-                _put(facts[p], intern(s), intern(_plain(o)))
+            if p in self._facts:
+                facts_here.append((p, s, o))
             elif p == RDF.type:
+                typed_here.add(s)
                 if o == CG.Action:
-                    typed_here.add(s)
-                elif o == CG.Evidence:
-                    evidence_here.add(s)
+                    actions_here.add(s)
+                elif o in UNREAD:
+                    unread_here.add(s)
             elif p == PROV.wasDerivedFrom:
                 derived_here.append((s, o))
-        self._actions |= {intern(s) for s in typed_here}
-        skip = evidence_here - typed_here
+        intern = self._intern
+        self._actions |= {intern(s) for s in actions_here}
+        skip = unread_here - actions_here
+        facts = self._facts
+        for p, s, o in facts_here:
+            if s not in skip:
+                _put(facts[p], intern(s), intern(_plain(o)))
+        # the sources are read for actions alone: a node typed here, but not as an
+        # action, is not one
+        skip = typed_here - actions_here
         for s, o in derived_here:
             if s not in skip:
                 _put(self._derived, intern(s), intern(o))

@@ -198,23 +198,48 @@ def test_summary_of_the_stored_graphs_is_the_stored_summary(demo_store):
     assert set(acc.triples()) == set(stored)
 
 
-def test_evidence_provenance_is_not_kept():
+def test_facts_of_nodes_the_summary_never_reads_are_not_kept():
     g = Graph().parse(
         format="turtle",
         data="""
         @prefix cg: <https://w3id.org/coopgraph/ontology#> .
         @prefix prov: <http://www.w3.org/ns/prov#> .
         @prefix dcterms: <http://purl.org/dc/terms/> .
+        @prefix org: <http://www.w3.org/ns/org#> .
         @prefix id: <https://w3id.org/coopgraph/id/> .
-        id:a a cg:Action ; dcterms:title "A" ; prov:wasDerivedFrom id:d .
+        id:a a cg:Action ; dcterms:title "A" ; prov:wasDerivedFrom id:d ;
+            cg:expertCountry id:es ; cg:partnerInstitution id:o .
         id:e a cg:Evidence ; prov:wasDerivedFrom id:d .
+        id:m a cg:TriangularMobilisation ; cg:expertCountry id:fr .
+        id:o a org:Organization ; prov:wasDerivedFrom id:d .
+        id:u prov:wasDerivedFrom id:d .
         id:d dcterms:title "d.txt" .
         """,
     )
     acc = SummaryAccumulator()
     acc.add(g)
     assert acc.actions == 1
-    assert set(acc._derived) == {URIRef("https://w3id.org/coopgraph/id/a")}
+    ids = "https://w3id.org/coopgraph/id/"
+    # sources are read for actions, and for nodes this graph does not type
+    assert set(acc._derived) == {URIRef(ids + "a"), URIRef(ids + "u")}
+    assert set(acc._facts[URIRef(CG + "expertCountry")]) == {URIRef(ids + "a")}
+
+
+def test_a_subject_with_many_values_keeps_each_once():
+    acc = SummaryAccumulator()
+    titles = [f"title {n}" for n in (5, 3, 9, 1, 7, 2, 8, 4, 6, 0, 11, 10)]
+    for title in [*titles, *titles]:  # each stated by two documents
+        acc.add(
+            Graph().parse(
+                format="turtle",
+                data=f"""@prefix cg: <https://w3id.org/coopgraph/ontology#> .
+                <http://x/a> a cg:Action ; <http://purl.org/dc/terms/title> "{title}" .""",
+            )
+        )
+    held = acc._facts[URIRef("http://purl.org/dc/terms/title")][URIRef("http://x/a")]
+    assert sorted(map(str, held)) == sorted(titles)
+    title = next(o for _, p, o in acc.triples() if p == URIRef(CG + "summaryTitle"))
+    assert title == Literal("title 0")
 
 
 # -- SPARQL's order, joins and extremes, checked against Oxigraph ------------------------
