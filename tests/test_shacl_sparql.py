@@ -6,16 +6,23 @@ import pyoxigraph as ox
 import pytest
 from test_shapes import CASES, Case, ontology, pyshacl_report
 
-from kg.shacl_sparql import Compiler, UnsupportedShape, compiled, validate_store
+from kg.shacl_sparql import (
+    FEW_FOCUS_NODES,
+    Compiler,
+    UnsupportedShape,
+    _planned,
+    compiled,
+    validate_store,
+)
 from kg.validate import load_shapes
 
 
-def sparql_report(case: Case):
+def sparql_report(case: Case, few: int = FEW_FOCUS_NODES):
     store = ox.Store()
     for i, graph in enumerate((case.graph(), ontology())):
         data = graph.serialize(format="nt", encoding="utf-8")
         store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(f"urn:g:{i}"))
-    return validate_store(store)
+    return validate_store(store, few=few)
 
 
 def test_every_constrained_property_shape_compiles():
@@ -36,6 +43,26 @@ def test_every_constrained_property_shape_compiles():
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_sparql_reports_what_pyshacl_reports(case):
     assert set(sparql_report(case).violations) == set(pyshacl_report(case).violations)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_starting_from_the_values_reports_the_same(case):
+    # a fixture's focus nodes are always few: with none counted as few, every check
+    # that can start from the values does, as on a large store
+    assert set(sparql_report(case, few=0).violations) == set(pyshacl_report(case).violations)
+
+
+def test_checks_start_from_few_focus_nodes():
+    store = ox.Store()
+    for i, graph in enumerate((CASES[0].graph(), ontology())):
+        data = graph.serialize(format="nt", encoding="utf-8")
+        store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(f"urn:g:{i}"))
+    checks = compiled()
+    assert sum(1 for c in checks if c.focus_first) >= 40
+    few = _planned(store, checks, FEW_FOCUS_NODES)
+    assert all(p.query == c.focus_first for c, p in zip(checks, few, strict=True) if c.focus_first)
+    many = _planned(store, checks, 0)
+    assert [c.query for c in many] == [c.query for c in checks]
 
 
 def test_an_unsupported_feature_is_refused_not_skipped():
