@@ -7,22 +7,25 @@ import pytest
 from test_shapes import CASES, Case, ontology, pyshacl_report
 
 from kg.shacl_sparql import (
-    FEW_FOCUS_NODES,
     Compiler,
+    Limits,
     UnsupportedShape,
-    _planned,
     compiled,
+    planned,
     validate_store,
 )
 from kg.validate import load_shapes
 
+#: Limits under which every check runs as on a large store (nothing counts as few).
+LARGE = Limits(few=0, held=0)
 
-def sparql_report(case: Case, few: int = FEW_FOCUS_NODES):
+
+def sparql_report(case: Case, limits: Limits | None = None):
     store = ox.Store()
     for i, graph in enumerate((case.graph(), ontology())):
         data = graph.serialize(format="nt", encoding="utf-8")
         store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(f"urn:g:{i}"))
-    return validate_store(store, few=few)
+    return validate_store(store, limits=limits or Limits())
 
 
 def test_every_constrained_property_shape_compiles():
@@ -46,23 +49,26 @@ def test_sparql_reports_what_pyshacl_reports(case):
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
-def test_starting_from_the_values_reports_the_same(case):
-    # a fixture's focus nodes are always few: with none counted as few, every check
-    # that can start from the values does, as on a large store
-    assert set(sparql_report(case, few=0).violations) == set(pyshacl_report(case).violations)
+def test_the_plans_for_a_large_store_report_the_same(case):
+    # a fixture's focus nodes and statements are always few, so its checks start from
+    # the focus nodes and anti-join the statements; counted as many, they run as on a
+    # large store: from the values, and with a look-up per focus node
+    assert set(sparql_report(case, LARGE).violations) == set(pyshacl_report(case).violations)
 
 
-def test_checks_start_from_few_focus_nodes():
+def test_a_check_runs_as_the_counts_favour():
     store = ox.Store()
     for i, graph in enumerate((CASES[0].graph(), ontology())):
         data = graph.serialize(format="nt", encoding="utf-8")
         store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(f"urn:g:{i}"))
     checks = compiled()
     assert sum(1 for c in checks if c.focus_first) >= 40
-    few = _planned(store, checks, FEW_FOCUS_NODES)
-    assert all(p.query == c.focus_first for c, p in zip(checks, few, strict=True) if c.focus_first)
-    many = _planned(store, checks, 0)
-    assert [c.query for c in many] == [c.query for c in checks]
+    assert sum(1 for c in checks if c.anti_join) >= 10
+    plans = [planned(store, check) for check in checks]
+    # on a small store: from the focus nodes whenever possible, and some anti-joins
+    assert all(p == c.focus_first for p, c in zip(plans, checks, strict=True) if c.focus_first)
+    assert sum(1 for p, c in zip(plans, checks, strict=True) if p == c.anti_join != "") >= 5
+    assert [planned(store, c, LARGE) for c in checks] == [c.query for c in checks]
 
 
 def test_an_unsupported_feature_is_refused_not_skipped():
