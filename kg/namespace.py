@@ -78,14 +78,18 @@ class CG(DefinedNamespace):
     numericCode: URIRef  # ISO 3166-1 numeric code
     partnerCountry: URIRef  # partner country
     partnerCountryCode: URIRef  # partner country code
+    partnerCountryCodes: URIRef  # partner country codes
     partnerInstitution: URIRef  # partner institution
+    partnerInstitutionIris: URIRef  # partner institution IRIs
     partnerInstitutionNames: URIRef  # partner institution names
     programme: URIRef  # programme
+    programmeIris: URIRef  # programme IRIs
     quote: URIRef  # quote
     rawValue: URIRef  # raw value
     relatedAction: URIRef  # related action
     rule: URIRef  # rule
     runsInParallelWith: URIRef  # runs in parallel with
+    schemeThemeNotations: URIRef  # scheme theme notations
     sha256: URIRef  # SHA-256
     sourceNames: URIRef  # source names
     startDateText: URIRef  # start date text

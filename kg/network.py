@@ -44,6 +44,7 @@ from kg.iri import ANALYTICS_GRAPH as ANALYTICS_GRAPH_IRI
 from kg.queries import catalogue, run_query
 
 ID = "https://w3id.org/coopgraph/id/"
+CG = "https://w3id.org/coopgraph/ontology#"
 #: The named graph :func:`write_back` replaces.
 ANALYTICS_GRAPH = str(ANALYTICS_GRAPH_IRI)
 #: The queries :func:`fetch` runs (names in ``queries/``).
@@ -57,6 +58,10 @@ QUERIES = (
 
 class FilterError(ValueError):
     """A filter naming no theme, programme or region of the store, or an empty range."""
+
+
+class NoSummaryError(ValueError):
+    """A store holding actions but no summary graph, where the network reads them."""
 
 
 # -- data ------------------------------------------------------------------------------
@@ -273,6 +278,13 @@ def _select(store, name: str) -> list[dict[str, Any]]:
     return [dict(zip(variables, row, strict=True)) for row in rows]
 
 
+def _has_actions(store) -> bool:
+    query = f"SELECT ?action WHERE {{ ?action a <{CG}Action> }} LIMIT 1"
+    if hasattr(store, "select"):  # a kg.endpoint.RemoteStore
+        return bool(store.select(query, {})[1])
+    return bool(run_query(store, query)[1])
+
+
 def _text(term) -> str | None:
     return None if term is None else term.value
 
@@ -320,6 +332,11 @@ def fetch(store) -> Cooperation:
     a :class:`kg.endpoint.RemoteStore` or anything with ``ox`` or ``select``): the
     :data:`QUERIES`, each run once."""
     rows = {name: _select(store, name) for name in QUERIES}
+    if not rows["network-actions"] and _has_actions(store):
+        raise NoSummaryError(
+            "the store holds actions but no summary graph, where the network reads them: "
+            "build it again (coopgraph build), or push it with its summary (coopgraph push)"
+        )
     actions = tuple(
         Action(
             iri=row["action"].value,

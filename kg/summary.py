@@ -8,9 +8,10 @@ has to scan:
 
 - a ``cg:ActionSummary`` per action (``id:summary/action-...``): its smallest title,
   its partner countries, expert countries, themes and partner institutions (one value
-  each, for filters), and the columns the reports show, already sorted and joined
-  (``cg:expertCountryCodes "ES FR"``, ``cg:partnerInstitutionNames``...), and its
-  place in the orders the reports sort by (``cg:titleRank``, ``cg:timelineRank``):
+  each, for filters), and the columns the reports and the network show, already
+  sorted and joined (``cg:expertCountryCodes "ES FR"``, ``cg:partnerInstitutionNames``,
+  ``cg:programmeIris``...), and its place in the orders the reports sort by
+  (``cg:titleRank``, ``cg:timelineRank``):
   sorting on an integer compares no text, which on disk means no string lookups;
 - a ``cg:InstitutionSummary`` per partner institution: its smallest name, its
   country's code, the number of distinct actions it is the partner of and its place
@@ -51,7 +52,7 @@ from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 from rdflib.term import Node
 
-from kg.iri import SUMMARY_GRAPH, mint
+from kg.iri import BASE, SUMMARY_GRAPH, mint
 from kg.namespace import CG
 from kg.triples import Terms
 
@@ -83,12 +84,17 @@ KEPT = frozenset(
         CG.alpha2,
         CG.euMember,
         CG.country,
+        CG.programme,
+        CG.forAction,
+        CG.heldEvent,
     }
 )
 #: Every predicate :meth:`SummaryAccumulator.add` looks at.
 READ = KEPT | {RDF.type, PROV.wasDerivedFrom}
 #: The relations through which an action states the codes of other actions.
 REFERENCES = (CG.buildsOn, CG.runsInParallelWith, CG.relatedAction)
+#: The scheme of the themes the network reads.
+THEME_SCHEME = URIRef(f"{BASE}theme")
 
 
 # -- SPARQL's order, joins and extremes -------------------------------------------------
@@ -214,6 +220,29 @@ def joined(terms: Iterable[Node], separator: str) -> Literal | None:
     if len(languages) == 1 and None not in languages and concat_keeps_language():
         return Literal(text, lang=languages.pop())
     return Literal(text)
+
+
+def joined_iris(nodes: Iterable[Node], separator: str) -> Literal | None:
+    """What ``GROUP_CONCAT(STR(?x))`` gives for the distinct ``nodes`` sorted by
+    ``ORDER BY``; None for none.
+
+    Examples
+    --------
+    >>> joined_iris([URIRef("http://x/b"), URIRef("http://x/a")], " ")
+    rdflib.term.Literal('http://x/a http://x/b')
+    """
+    nodes = set(nodes)
+    if not nodes:
+        return None
+    if all(isinstance(n, URIRef) for n in nodes):
+        # IRIs sort by their text
+        return Literal(separator.join(sorted(str(n) for n in nodes)))
+    sep = Literal(separator).n3()
+    return _oxigraph(
+        f"SELECT (GROUP_CONCAT(STR(?v); separator={sep}) AS ?r) WHERE {{ "
+        "{ SELECT DISTINCT ?v WHERE { VALUES } ORDER BY ?v } }",
+        nodes,
+    )
 
 
 def _text_extreme(terms: set[Node], *, largest: bool = False) -> Literal | None:
@@ -389,8 +418,16 @@ class SummaryAccumulator:
         corridors: Counter[tuple[Node, Node]] = Counter()
         pairs: Counter[tuple[Node, Node]] = Counter()
         partners_of: dict[Node, set[Node]] = defaultdict(set)
+        # the events naming an action (cg:forAction), for its programmes
+        events_for: dict[Node, set[Node]] = defaultdict(set)
+        for event, named in self._facts[CG.forAction].items():
+            for action in _members(named):
+                events_for[action].add(event)
         for action in actions:
-            yield from self._action_row(action, titles[action], starts[action])
+            year = self._year(action)
+            yield from self._action_row(
+                action, titles[action], starts[action], year, events_for.get(action, set())
+            )
             row = summary_iri("action", action)
             if action in title_rank:
                 yield row, CG.titleRank, Literal(title_rank[action])
@@ -398,7 +435,7 @@ class SummaryAccumulator:
             experts = self._codes(self._objects(CG.expertCountry, action))
             partners = self._codes(self._objects(CG.partnerCountry, action))
             themes.update(self._objects(CG.theme, action))
-            years[self._year(action)] += 1
+            years[year] += 1
             corridors.update((e, p) for e in experts for p in partners)
             pairs.update(
                 (a, b) for a, b in combinations(sorted(experts, key=str), 2) if str(a) < str(b)
@@ -435,7 +472,12 @@ class SummaryAccumulator:
         return None
 
     def _action_row(
-        self, action: Node, title: Node | None, earliest: Node | None
+        self,
+        action: Node,
+        title: Node | None,
+        earliest: Node | None,
+        year: Literal | None,
+        events: set[Node],
     ) -> Iterator[Triple]:
         row = summary_iri("action", action)
         yield row, RDF.type, CG.ActionSummary
@@ -462,6 +504,9 @@ class SummaryAccumulator:
             codes |= self._values(CG.actionCode, self._objects(relation, action))
         starts = self._objects(SCHEMA.startDate, action)
         sources = _members(self._derived.get(action))
+        in_scheme = {t for t in themes if THEME_SCHEME in self._objects(SKOS.inScheme, t)}
+        events = events | self._objects(CG.heldEvent, action)
+        programmes = self._objects(CG.programme, action) | self._values(CG.programme, events)
         columns = (
             (CG.summaryTitle, title),
             (CG.partnerCountryCode, smallest(self._codes(partners))),
@@ -475,6 +520,12 @@ class SummaryAccumulator:
             (CG.endDateText, _text_extreme(self._objects(SCHEMA.endDate, action), largest=True)),
             (CG.earliestStartDate, earliest),
             (CG.sourceNames, joined(self._values(DCTERMS.title, sources), " ")),
+            # the network's columns
+            (CG.year, year),
+            (CG.partnerCountryCodes, joined(self._codes(partners), " ")),
+            (CG.schemeThemeNotations, joined(self._values(SKOS.notation, in_scheme), " ")),
+            (CG.programmeIris, joined_iris(programmes, " ")),
+            (CG.partnerInstitutionIris, joined_iris(institutions, " ")),
         )
         for predicate, value in columns:
             if value is not None:

@@ -28,6 +28,7 @@ from kg.network import (
     FilterError,
     Filters,
     Institution,
+    NoSummaryError,
     bipartite,
     comobilisation,
     example_cooperation,
@@ -565,14 +566,25 @@ def test_fetch_reads_facts_stated_twice_once():
     """Facts repeated across documents count once; programmes come from the action or
     an event held for it; the year from the start date, else the mentioned date."""
     import pyoxigraph as ox
+    from rdflib import Dataset, Graph
 
+    from kg.iri import SUMMARY_GRAPH
     from kg.resources import resource_dir
+    from kg.summary import summary_graph
 
     db = ox.Store()
+    graphs = {}
     for name in ("themes.ttl", "countries.ttl"):
         path = str(resource_dir("ontology") / name)
         db.load(path=path, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ID + name))
+        graphs[ID + name] = Graph().parse(path, format="turtle")
     db.load(TRIG.encode("utf-8"), format=ox.RdfFormat.TRIG)
+    # the summary graph a build writes beside the documents' graphs (the network reads
+    # its actions' rows)
+    dataset = Dataset().parse(data=TRIG, format="trig")
+    graphs.update({g.identifier: g for g in dataset.graphs()})
+    summary = summary_graph(graphs).serialize(format="nt", encoding="utf-8")
+    db.load(summary, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(SUMMARY_GRAPH)))
     data = fetch(SimpleNamespace(ox=db))
     x1, x2, x3 = data.actions
     assert (x1.year, x1.experts, x1.partners, x1.themes) == (
@@ -588,3 +600,14 @@ def test_fetch_reads_facts_stated_twice_once():
     G = bipartite(data, Filters(programme="PAGE"))
     assert sorted(G.edges(data="weight")) == [("CR", "CO", 1), ("ES", "PE", 1), ("FR", "PE", 1)]
     assert bipartite(data, Filters(since=2020)).graph["actions"] == 1
+
+
+def test_a_store_without_its_summary_graph_is_refused_with_a_reason():
+    import pyoxigraph as ox
+
+    db = ox.Store()
+    db.load(TRIG.encode("utf-8"), format=ox.RdfFormat.TRIG)  # the documents' graphs alone
+    with pytest.raises(NoSummaryError, match="no summary graph"):
+        fetch(SimpleNamespace(ox=db))
+    # an empty store is an empty network, not an error
+    assert fetch(SimpleNamespace(ox=ox.Store())).actions == ()
