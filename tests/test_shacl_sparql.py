@@ -17,7 +17,7 @@ from kg.shacl_sparql import (
 from kg.validate import load_shapes
 
 #: Limits under which every check runs as on a large store (nothing counts as few).
-LARGE = Limits(few=0, held=0)
+LARGE = Limits(few=0, held=0, part=0)
 
 
 def sparql_report(case: Case, limits: Limits | None = None):
@@ -65,10 +65,35 @@ def test_a_check_runs_as_the_counts_favour():
     assert sum(1 for c in checks if c.focus_first) >= 40
     assert sum(1 for c in checks if c.anti_join) >= 10
     plans = [planned(store, check) for check in checks]
-    # on a small store: from the focus nodes whenever possible, and some anti-joins
-    assert all(p == c.focus_first for p, c in zip(plans, checks, strict=True) if c.focus_first)
+    # on a small store: from the (outer) focus nodes whenever possible, some anti-joins
+    assert all(
+        p == (c.outer_first or c.focus_first)
+        for p, c in zip(plans, checks, strict=True)
+        if c.focus_first
+    )
+    assert sum(1 for c in checks if c.outer_first) >= 10
     assert sum(1 for p, c in zip(plans, checks, strict=True) if p == c.anti_join != "") >= 5
     assert [planned(store, c, LARGE) for c in checks] == [c.query for c in checks]
+
+
+def test_every_plan_of_every_check_finds_the_same_focus_nodes(tmp_path):
+    # every invalid fixture in one store, each in its own graph: each check's other
+    # plans (taken on large stores by counts) agree with its own query
+    store = ox.Store()
+    invalid = [case for case in CASES if not case.valid]
+    for i, graph in enumerate([*(case.graph() for case in invalid), ontology()]):
+        data = graph.serialize(format="nt", encoding="utf-8")
+        store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(f"urn:g:{i}"))
+    compared = found = 0
+    for check in compiled():
+        expected = {r["this"] for r in store.query(check.query, use_default_graph_as_union=True)}
+        found += bool(expected)
+        for other in (check.focus_first, check.anti_join, check.outer_first):
+            if other:
+                rows = store.query(other, use_default_graph_as_union=True)
+                assert {r["this"] for r in rows} == expected, (check.shape, check.component)
+                compared += 1
+    assert compared >= 100 and found >= 20
 
 
 def test_an_unsupported_feature_is_refused_not_skipped():
