@@ -270,7 +270,10 @@ def unordered(text: str) -> str:
 def _select(store, name: str) -> list[dict[str, Any]]:
     """The rows of network query ``name`` (unordered) as dicts of pyoxigraph terms
     (or None)."""
-    text = unordered(catalogue()[name].text)
+    return _rows(store, unordered(catalogue()[name].text))
+
+
+def _rows(store, text: str) -> list[dict[str, Any]]:
     if hasattr(store, "select"):  # a kg.endpoint.RemoteStore
         variables, rows = store.select(text, {})
     else:
@@ -279,10 +282,7 @@ def _select(store, name: str) -> list[dict[str, Any]]:
 
 
 def _has_actions(store) -> bool:
-    query = f"SELECT ?action WHERE {{ ?action a <{CG}Action> }} LIMIT 1"
-    if hasattr(store, "select"):  # a kg.endpoint.RemoteStore
-        return bool(store.select(query, {})[1])
-    return bool(run_query(store, query)[1])
+    return bool(_rows(store, f"SELECT ?action WHERE {{ ?action a <{CG}Action> }} LIMIT 1"))
 
 
 def _text(term) -> str | None:

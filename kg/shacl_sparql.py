@@ -72,7 +72,7 @@ class Limits:
     few: int = FEW_FOCUS_NODES
     held: int = HELD_STATEMENTS
     #: focus nodes up to this many are counted, to compare with the statements
-    part: int = 200_000
+    counted: int = 200_000
 
 
 #: Components whose violations are focus nodes *lacking* something: these start from
@@ -102,13 +102,14 @@ class Check:
     node_shape: str = ""
     #: the pattern binding its focus nodes, and ``query`` starting from them instead
     #: of from the values (for constraints whose query starts from the values; empty
-    #: otherwise): taken when the focus nodes are fewer than :attr:`Limits.few`
-    #: (``focus`` is empty when no other plan needs it)
+    #: otherwise): taken when the focus nodes are fewer than :attr:`Limits.few`, or
+    #: fewer than 1/:data:`PART` of the statements of the path
     focus: str = ""
     focus_first: str = ""
-    #: for a focus node lacking a statement (min count 1, has value), the pattern of
-    #: those statements and ``query`` as an anti-join with them instead of a look-up
-    #: per focus node: taken when they are fewer than :attr:`Limits.held`
+    #: the pattern of the statements of the path; for a focus node lacking one (min
+    #: count 1, has value), ``query`` as an anti-join with them instead of a look-up
+    #: per focus node: taken when they are fewer than :attr:`Limits.held` and at most
+    #: twice the focus nodes
     statements: str = ""
     anti_join: str = ""
     #: for a nested shape's check, the pattern binding the outer shape's focus nodes
@@ -596,17 +597,19 @@ def planned(store, check: Check, limits: Limits = Limits()) -> str:
     if check.focus_first:
         # from the focus nodes when they are few, or a small part of the property's
         # subjects (the titles of 21,000 documents among a million actions')
-        focus = _count(store, check.focus, limits.part)
+        focus = _count(store, check.focus, limits.counted)
         if focus < limits.few or (
-            focus < limits.part and _count(store, check.statements, PART * focus + 1) > PART * focus
+            focus < limits.counted
+            and _count(store, check.statements, PART * focus + 1) > PART * focus
         ):
             return check.focus_first
     if check.anti_join:
-        statements = _count(store, check.statements, limits.held)
         # the anti-join costs about a tenth of a look-up for each statement and focus
         # node: it pays while the statements are not many more than the focus nodes
         # (the derivations of evidence, twenty for each action, took 3.5 times longer)
-        if statements < limits.held and statements <= 2 * _count(store, check.focus, limits.held):
+        focus = _count(store, check.focus, limits.held)
+        most = min(limits.held, 2 * focus + 1)  # counted no further than that
+        if _count(store, check.statements, most) < most:
             return check.anti_join
     return check.query
 

@@ -194,24 +194,31 @@ def smallest(terms: Iterable[Node], *, largest: bool = False) -> Node | None:
     return _oxigraph(f"SELECT ({aggregate}(?v) AS ?r) WHERE {{ VALUES }}", terms)
 
 
-def joined(terms: Iterable[Node], separator: str) -> Literal | None:
+def joined(terms: Iterable[Node], separator: str, *, as_text: bool = False) -> Literal | None:
     """What ``GROUP_CONCAT`` gives for the distinct ``terms`` sorted by ``ORDER BY``
-    (the pattern every report used for its list columns); None for none.
+    (the pattern every report used for its list columns), of ``STR`` of each when
+    ``as_text`` (for IRIs); None for none.
 
     Examples
     --------
     >>> joined([Literal("PE"), Literal("ES"), Literal("PE")], " ")
     rdflib.term.Literal('ES PE')
+    >>> joined([URIRef("http://x/b"), URIRef("http://x/a")], " ", as_text=True)
+    rdflib.term.Literal('http://x/a http://x/b')
     >>> joined([], " ") is None
     True
     """
     terms = {_plain(t) for t in terms}
     if not terms:
         return None
-    if not all(_is_string(t) for t in terms):
+    if as_text and all(isinstance(t, URIRef) for t in terms):
+        # IRIs sort by their text
+        return Literal(separator.join(sorted(str(t) for t in terms)))
+    if as_text or not all(_is_string(t) for t in terms):
         sep = Literal(separator).n3()
+        value = "STR(?v)" if as_text else "?v"
         return _oxigraph(
-            f"SELECT (GROUP_CONCAT(?v; separator={sep}) AS ?r) WHERE {{ "
+            f"SELECT (GROUP_CONCAT({value}; separator={sep}) AS ?r) WHERE {{ "
             "{ SELECT DISTINCT ?v WHERE { VALUES } ORDER BY ?v } }",
             terms,
         )
@@ -220,29 +227,6 @@ def joined(terms: Iterable[Node], separator: str) -> Literal | None:
     if len(languages) == 1 and None not in languages and concat_keeps_language():
         return Literal(text, lang=languages.pop())
     return Literal(text)
-
-
-def joined_iris(nodes: Iterable[Node], separator: str) -> Literal | None:
-    """What ``GROUP_CONCAT(STR(?x))`` gives for the distinct ``nodes`` sorted by
-    ``ORDER BY``; None for none.
-
-    Examples
-    --------
-    >>> joined_iris([URIRef("http://x/b"), URIRef("http://x/a")], " ")
-    rdflib.term.Literal('http://x/a http://x/b')
-    """
-    nodes = set(nodes)
-    if not nodes:
-        return None
-    if all(isinstance(n, URIRef) for n in nodes):
-        # IRIs sort by their text
-        return Literal(separator.join(sorted(str(n) for n in nodes)))
-    sep = Literal(separator).n3()
-    return _oxigraph(
-        f"SELECT (GROUP_CONCAT(STR(?v); separator={sep}) AS ?r) WHERE {{ "
-        "{ SELECT DISTINCT ?v WHERE { VALUES } ORDER BY ?v } }",
-        nodes,
-    )
 
 
 def _text_extreme(terms: set[Node], *, largest: bool = False) -> Literal | None:
@@ -524,8 +508,8 @@ class SummaryAccumulator:
             (CG.year, year),
             (CG.partnerCountryCodes, joined(self._codes(partners), " ")),
             (CG.schemeThemeNotations, joined(self._values(SKOS.notation, in_scheme), " ")),
-            (CG.programmeIris, joined_iris(programmes, " ")),
-            (CG.partnerInstitutionIris, joined_iris(institutions, " ")),
+            (CG.programmeIris, joined(programmes, " ", as_text=True)),
+            (CG.partnerInstitutionIris, joined(institutions, " ", as_text=True)),
         )
         for predicate, value in columns:
             if value is not None:

@@ -17,7 +17,7 @@ from kg.shacl_sparql import (
 from kg.validate import load_shapes
 
 #: Limits under which every check runs as on a large store (nothing counts as few).
-LARGE = Limits(few=0, held=0, part=0)
+LARGE = Limits(few=0, held=0, counted=0)
 
 
 def sparql_report(case: Case, limits: Limits | None = None):
