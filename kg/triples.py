@@ -10,12 +10,14 @@ pipeline uses.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
 Triple = tuple[Node, Node, Node]
+_XSD_STRING = str(XSD.string)
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
@@ -31,14 +33,21 @@ def nt_term(term: Node) -> str:
     >>> nt_term(URIRef("https://w3id.org/coopgraph/id/x"))
     '<https://w3id.org/coopgraph/id/x>'
     """
-    if isinstance(term, URIRef):
+    # (the exact types first: isinstance() on rdflib's terms goes through the ABC
+    # machinery, and a build writes tens of millions of terms)
+    kind = type(term)
+    if kind is URIRef or (kind is not Literal and isinstance(term, URIRef)):
         return f"<{term}>"
-    if isinstance(term, Literal):
-        text = '"' + str(term).translate(_ESCAPES) + '"'
+    if kind is Literal or isinstance(term, Literal):
+        if '"' in term or "\\" in term or "\n" in term or "\r" in term:
+            text = '"' + str.translate(term, _ESCAPES) + '"'
+        else:  # (most literals: translate() looks up each character)
+            text = f'"{term}"'
         if term.language:
             return f"{text}@{term.language}"
-        if term.datatype is not None and term.datatype != XSD.string:
-            return f"{text}^^<{term.datatype}>"
+        datatype = term.datatype
+        if datatype is not None and not str.__eq__(datatype, _XSD_STRING):
+            return f"{text}^^<{datatype}>"
         return text
     if isinstance(term, BNode):
         return f"_:{term}"
@@ -91,10 +100,13 @@ class Triples:
         >>> t.nquads(URIRef("urn:g"))
         b'<urn:a> <urn:p> "x" <urn:g> .\\n'
         """
-        g = nt_term(graph)
-        return "".join(
-            f"{nt_term(s)} {nt_term(p)} {nt_term(o)} {g} .\n" for s, p, o in self._triples
-        ).encode("utf-8")
+        return "".join(_quad_lines(self._triples, graph)).encode("utf-8")
+
+
+def _quad_lines(triples: Iterable[Triple], graph: URIRef) -> list[str]:
+    """Each of ``triples`` as an N-Quads line in graph ``graph``."""
+    g = f" {nt_term(graph)} .\n"
+    return [f"{nt_term(s)} {nt_term(p)} {nt_term(o)}{g}" for s, p, o in triples]
 
 
 class Terms:
@@ -132,12 +144,6 @@ def nquad_chunks(triples: Iterable[Triple], graph: URIRef, lines: int = 10_000) 
     >>> list(nquad_chunks([(URIRef("urn:a"), URIRef("urn:p"), URIRef("urn:b"))], URIRef("urn:g")))
     [b'<urn:a> <urn:p> <urn:b> <urn:g> .\\n']
     """
-    g = nt_term(graph)
-    batch: list[str] = []
-    for s, p, o in triples:
-        batch.append(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} {g} .\n")
-        if len(batch) >= lines:
-            yield "".join(batch).encode("utf-8")
-            batch = []
-    if batch:
-        yield "".join(batch).encode("utf-8")
+    triples = iter(triples)
+    while batch := list(islice(triples, lines)):
+        yield "".join(_quad_lines(batch, graph)).encode("utf-8")
