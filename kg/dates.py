@@ -241,6 +241,7 @@ def find_periods(
     end: int | None = None,
     year: int | None = None,
     folded: str | None = None,
+    matches: list[PeriodMatch] | None = None,
 ) -> Iterator[Period]:
     """Yield the dates and periods in ``text[start:end]``, left to right, without
     overlaps (the longest form wins).
@@ -250,6 +251,9 @@ def find_periods(
     year
         The year to give a day and month written without one; such dates are skipped
         when it is None.
+    matches
+        :func:`period_matches` of the same span, when the caller reads it more than
+        once (with and without ``year``): the patterns then run once.
 
     Examples
     --------
@@ -260,30 +264,48 @@ def find_periods(
     >>> [p.iso for p in find_periods("on 24-04-2023 and 2016-08-16; 23-24 May 2024")]
     ['2023-04-24', '2016-08-16', '2024-05-23/2024-05-24']
     """
-    folded = folded if folded is not None else fold(text)
-    end = len(text) if end is None else end
-    # every form has a number; all but two have a year, and those two need ``year``
-    if not _ANY_DIGIT.search(folded, start, end):
-        return
-    if year is None and not _ANY_YEAR.search(folded, start, end):
-        return
+    if matches is None:
+        folded = folded if folded is not None else fold(text)
+        end = len(text) if end is None else end
+        # all forms but two have a year, and those two need ``year``
+        if year is None and not _ANY_YEAR.search(folded, start, end):
+            return
+        matches = period_matches(folded, start, end)
     found: list[Period] = []
     taken: list[tuple[int, int]] = []
+    for form, a, b, groups in matches:
+        if any(a < tb and ta < b for ta, tb in taken):
+            continue
+        converted = _convert(form, groups, year)
+        if converted is None:
+            continue
+        taken.append((a, b))
+        found.append(Period(converted[0], converted[1], a, b, form))
+    yield from sorted(found, key=lambda p: p.span_start)
+
+
+#: A candidate date: its form, span and the named parts it gave.
+PeriodMatch = tuple[str, int, int, dict[str, str]]
+
+
+def period_matches(folded: str, start: int, end: int) -> list[PeriodMatch]:
+    """Every match of every date form in ``folded[start:end]`` (a text folded by
+    :func:`kg.text.fold`), form by form in the order they are tried, that stands
+    apart from the words around it and is not an action code: what
+    :func:`find_periods` chooses from."""
+    # every form has a number
+    if not _ANY_DIGIT.search(folded, start, end):
+        return []
+    out = []
     for form, pattern in _PATTERNS:
         for m in pattern.finditer(folded, start, end):
             a, b = m.span()
             if (a > 0 and folded[a - 1].isalnum()) or (b < len(folded) and folded[b].isalnum()):
                 continue
-            if any(a < tb and ta < b for ta, tb in taken):
-                continue
             if _is_action_code(folded, a, b, form):
                 continue
-            converted = _convert(form, {k: v for k, v in m.groupdict().items() if v}, year)
-            if converted is None:
-                continue
-            taken.append((a, b))
-            found.append(Period(converted[0], converted[1], a, b, form))
-    yield from sorted(found, key=lambda p: p.span_start)
+            out.append((form, a, b, {k: v for k, v in m.groupdict().items() if v}))
+    return out
 
 
 _ANY_DIGIT = re.compile(r"\d")

@@ -69,7 +69,7 @@ _FILLER = (
     r"[\s\-]+){0,4}"
 )
 _LIST_SEP = re.compile(
-    r"^(?:\s*,\s*(?:and\s+|as well as\s+|&\s+)?|\s+and\s+|\s*&\s*|\s*[-/–]\s*|"
+    r"(?:\s*,\s*(?:and\s+|as well as\s+|&\s+)?|\s+and\s+|\s*&\s*|\s*[-/–]\s*|"
     r"\s+as well as\s+|\s+y\s+|\s+et\s+|\s+e\s+|\s*,?\s*along with\s+)"
     r"(?:the\s+)?",
     re.IGNORECASE,
@@ -100,6 +100,8 @@ _AND_FROM = re.compile(
     r"(?:the\s+)?",
     re.IGNORECASE,
 )
+#: An aside before a list's next item: "[EU and regional]".
+_ASIDE = re.compile(r"\s*(?:\[[^\]]{0,40}\]\s*)?")
 #: A country in the possessive a few words on: "from Sodra, Lithuania's social insurance".
 _POSSESSIVE = re.compile(r"^\s*[’']s\b")
 #: After "from": words naming a kind of institution, then the countries: "from public
@@ -132,17 +134,17 @@ def _country_list(
     found: list[CountryMention] = []
     while len(found) < limit:
         # skip "[EU and regional]"-style asides and brackets before an item
-        skip = re.match(r"\s*(?:\[[^\]]{0,40}\]\s*)?", text[pos:])
-        at = pos + (skip.end() if skip else 0)
+        # (matched in place: a slice from ``pos`` copied the rest of the document)
+        at = _ASIDE.match(text, pos).end()
         mention = by_start.get(at)
         if mention is None:
             break
         found.append(mention)
         pos = mention.end
-        sep = _LIST_SEP.match(text[pos:])
+        sep = _LIST_SEP.match(text, pos)
         if not sep or not sep.group(0):
             break
-        nxt = pos + sep.end()
+        nxt = sep.end()
         if nxt not in by_start:
             break
         pos = nxt

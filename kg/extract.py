@@ -11,7 +11,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from kg.dates import find_periods, parse_date
+from kg.dates import find_periods, parse_date, period_matches
 from kg.documents import Document
 from kg.experts import ExpertMention, find_expert_sentences, find_experts
 from kg.gazetteer import CountryMention, find_countries, is_eu_member
@@ -244,6 +244,12 @@ class _Block:
         self.description = description
 
 
+def _line(doc: Document, seg: Segment) -> int:
+    """The line ``seg`` starts on (counted only for a problem: counting before each
+    block read a long document again and again)."""
+    return doc.text.count("\n", 0, seg.start) + 1
+
+
 def extract_action(
     doc: Document, seg: Segment, *, folded: str | None = None
 ) -> tuple[list[Record], list[Problem]]:
@@ -252,10 +258,9 @@ def extract_action(
     ``folded`` may pass ``fold(doc.text)`` when the caller already has it (folding the
     document once, not once per block)."""
     block = _Block(seg)
-    line_no = doc.text.count("\n", 0, seg.start) + 1
     where = f"{seg.layout} block {seg.index}"
     if block.title is None:
-        return [], [Problem(doc.name, f"{where} has no title", line_no)]
+        return [], [Problem(doc.name, f"{where} has no title", _line(doc, seg))]
     local = f"b{seg.index}"
     text = doc.text
     folded = folded if folded is not None else fold(text)
@@ -300,7 +305,9 @@ def extract_action(
         found = _partner_in_description(block, text)
         if found is None:
             problems.append(
-                Problem(doc.name, f"{where} has no partner institution line", line_no, "error")
+                Problem(
+                    doc.name, f"{where} has no partner institution line", _line(doc, seg), "error"
+                )
             )
             return [], problems
         inst = parse_institution(found[0], found[1])
@@ -434,16 +441,20 @@ def _codes_and_dates(
         facts.append(
             _fact("mentionedDate", f"period:{iso}", first[1].start, last[1].end, "label-period")
         )
+    # (each span's candidates found once, read without a year and then with it)
+    found = [(a, b, period_matches(folded, a, b)) for a, b in spans]
     year = next(
         (
             int(p.start[:4])
-            for a, b in spans
-            for p in find_periods(text, start=a, end=b, folded=folded)
+            for a, b, m in found
+            for p in find_periods(text, start=a, end=b, folded=folded, matches=m)
         ),
         None,
     )
     periods = [
-        p for a, b in spans for p in find_periods(text, start=a, end=b, folded=folded, year=year)
+        p
+        for a, b, m in found
+        for p in find_periods(text, start=a, end=b, folded=folded, year=year, matches=m)
     ]
     # a bare year that a more precise date of the same year restates says nothing more
     periods = [
