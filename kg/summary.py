@@ -271,6 +271,9 @@ def _members(values: Values | None) -> set[Node]:
 #: graph that states it (and not cg:Action there) is not kept. Evidence and expert
 #: mobilisations are most of a graph's nodes and would be most of the facts held.
 UNREAD = frozenset({CG.Evidence, CG.ExpertMobilisation, CG.TriangularMobilisation})
+_UNREAD_TEXT = frozenset(str(c) for c in UNREAD)
+_KEPT_BY_TEXT = {str(p): p for p in KEPT}
+_TYPE, _ACTION, _DERIVED = str(RDF.type), str(CG.Action), str(PROV.wasDerivedFrom)
 
 
 class SummaryAccumulator:
@@ -321,16 +324,22 @@ class SummaryAccumulator:
         typed_here: set[Node] = set()
         facts_here: list[Triple] = []
         derived_here: list[tuple[Node, Node]] = []
+        # (terms compared as plain strings, in C: an rdflib term compares in Python,
+        # and this loop sees every statement of the build)
         for s, p, o in triples:
-            if p in self._facts:
-                facts_here.append((p, s, o))
-            elif p == RDF.type:
+            key = str(p)
+            kept = _KEPT_BY_TEXT.get(key)
+            if kept is not None:
+                facts_here.append((kept, s, o))
+            elif key == _TYPE:
                 typed_here.add(s)
-                if o == CG.Action:
-                    actions_here.add(s)
-                elif o in UNREAD:
-                    unread_here.add(s)
-            elif p == PROV.wasDerivedFrom:
+                if isinstance(o, URIRef):
+                    cls = str(o)
+                    if cls == _ACTION:
+                        actions_here.add(s)
+                    elif cls in _UNREAD_TEXT:
+                        unread_here.add(s)
+            elif key == _DERIVED:
                 derived_here.append((s, o))
         intern = self._intern
         self._actions |= {intern(s) for s in actions_here}
