@@ -49,7 +49,7 @@ from kg.resolve import (
 )
 from kg.resources import resource_dir
 from kg.segment import segment
-from kg.shacl_local import LOCAL_SHAPES, local_shapes
+from kg.shacl_local import LOCAL_QUALIFIED, LOCAL_SHAPES, local_shapes, qualified_local
 from kg.shacl_sparql import validate_store
 from kg.store import EmbeddedStore
 from kg.summary import SummaryAccumulator
@@ -150,11 +150,14 @@ def _extract(source: _Source, store: Path, spill: Path) -> _Extracted:
     )
 
 
-def _rdfize(
-    name: str, sha256: str, store: Path, spill: Path, orgs: Organisations
-) -> tuple[bytes, SummaryAccumulator, list[Violation]]:
-    """Pass 2, one document: its graph as N-Quads, what the summary takes of it and
-    what the document-local shapes find in it."""
+#: What pass 2 makes of a document: its graph as N-Quads, what the summary takes of
+#: it, what the document-local shapes find in it, and its focus nodes that the local
+#: qualified shapes must check in the store (see kg.shacl_local).
+_Made = tuple[bytes, SummaryAccumulator, list[Violation], dict[str, set[str]]]
+
+
+def _rdfize(name: str, sha256: str, store: Path, spill: Path, orgs: Organisations) -> _Made:
+    """Pass 2, one document (see :data:`_Made`)."""
     with _spill_file(spill, name).open("rb") as source:
         records, layouts = pickle.load(source)
     text = EmbeddedStore.saved_text(store, sha256)
@@ -163,7 +166,11 @@ def _rdfize(
         graph = document_graph(name, text, sha256, layouts, res.records[name], res)
         summary = SummaryAccumulator()
         summary.add(graph)
-        return graph.nquads(document_iri(name)), summary, local_shapes().violations(graph)
+        # (the graph's statements indexed once for both kinds of local checks)
+        indexed = qualified_local().index(graph)
+        found = local_shapes().violations(indexed)
+        lacking = qualified_local().unsatisfied(indexed, found)
+        return graph.nquads(document_iri(name)), summary, found, lacking
 
 
 @contextmanager
@@ -198,7 +205,7 @@ def _extract_job(source: _Source) -> _Extracted:
     return _extract(source, _WORKER["store"], _WORKER["spill"])  # type: ignore[arg-type]
 
 
-def _rdfize_job(job: tuple[str, str]) -> tuple[bytes, SummaryAccumulator, list[Violation]]:
+def _rdfize_job(job: tuple[str, str]) -> _Made:
     w = _WORKER
     return _rdfize(*job, w["store"], w["spill"], w["orgs"])  # type: ignore[arg-type]
 
@@ -234,17 +241,21 @@ def _mapper(workers: int, store: Path, spill: Path, orgs: Organisations | None =
 
 
 def _quads(
-    made: Iterable[tuple[bytes, SummaryAccumulator, list[Violation]]],
+    made: Iterable[_Made],
     total: int,
     summary: SummaryAccumulator,
     found: list[Violation],
+    lacking: dict[str, set[str]],
     progress: Progress | None,
 ) -> Iterator[bytes]:
     """The N-Quads of the graphs pass 2 ``made``, each graph's part of the summary merged
-    into ``summary`` and its local violations added to ``found`` as it passes."""
-    for i, (data, part, violations) in enumerate(made, 1):
+    into ``summary``, its local violations added to ``found`` and the focus nodes to
+    check again to ``lacking`` as it passes."""
+    for i, (data, part, violations, unsatisfied) in enumerate(made, 1):
         summary.merge(part)
         found.extend(violations)
+        for shape, nodes in unsatisfied.items():
+            lacking.setdefault(shape, set()).update(nodes)
         yield data
         if progress:
             progress("load", i, total)
@@ -374,6 +385,7 @@ def build(
         orgs = resolve_organisations(index)
         summary = SummaryAccumulator()
         found_locally: list[Violation] = []
+        lacking: dict[str, set[str]] = {}
         # graphs of the store not replaced stay (a document whose saved text is gone)
         replaced = [document_iri(d.name) for d in kept]
         replaced += [FINDINGS_GRAPH, SUMMARY_GRAPH, *vocabulary_graphs()]
@@ -387,7 +399,9 @@ def build(
             jobs = [(d.name, d.sha256) for d in kept]
             with _mapper(n_workers, store, spill, orgs) as run:
                 made = run(_rdfize_job, jobs)
-                staging.load_quads(_quads(made, len(jobs), summary, found_locally, progress))
+                staging.load_quads(
+                    _quads(made, len(jobs), summary, found_locally, lacking, progress)
+                )
             # the workers are gone before the summary is made: at a million actions
             # the summary stage is the build's largest, and they held 300 MB each
             staging.load_graph(FINDINGS_GRAPH, findings_graph(orgs.findings))
@@ -403,13 +417,15 @@ def build(
     db.record_build(datetime.now(UTC).replace(microsecond=0))
     # the shapes compiled to SPARQL, run over what was stored (see kg.shacl_sparql),
     # but for the document-local ones, checked on each graph made (see kg.shacl_local)
-    # when every graph was made in this build
+    # when every graph was made in this build; the local qualified ones then run in
+    # the store on the focus nodes no graph showed to conform
     report = validate_store(
         db.ox,
         path=db.path / "oxigraph",
         workers=n_workers,
         skip=() if carried else LOCAL_SHAPES,
         skipped_results=() if carried else found_locally,
+        only=None if carried else {s: lacking.get(s, set()) for s in LOCAL_QUALIFIED},
     )
     if progress:
         progress("validate", 1, 1)

@@ -210,6 +210,25 @@ def _reversed_spans(monkeypatch) -> None:
     monkeypatch.setattr(kg.rdfize, "_integer", lambda n: real(-n))
 
 
+def _sourceless_evidence(monkeypatch, documents: str) -> None:
+    """Make the evidence of the documents whose names contain ``documents`` derive from
+    a node that is no source document."""
+    import kg.rdfize
+
+    real = kg.rdfize._Writer.evidence
+
+    def evidence(self, *args):
+        if documents not in self.doc:
+            return real(self, *args)
+        kept, self.doc_iri = self.doc_iri, URIRef("https://w3id.org/coopgraph/id/nowhere")
+        try:
+            return real(self, *args)
+        finally:
+            self.doc_iri = kept
+
+    monkeypatch.setattr(kg.rdfize._Writer, "evidence", evidence)
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_the_build_reports_what_validating_its_store_reports(tmp_path, monkeypatch, workers):
     # the build checks evidence on each document's graph (kg.shacl_local) and the rest
@@ -223,6 +242,24 @@ def test_the_build_reports_what_validating_its_store_reports(tmp_path, monkeypat
     evidence = {v for v in full.violations if "Evidence-char" in v.shape}
     assert len(evidence) >= 100 and not summary.validation.conforms
     assert {v.shape for v in full.violations} - {v.shape for v in evidence}  # not only these
+    assert summary.validation == full
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_actions_without_good_evidence_in_their_graph_are_checked_in_the_store(
+    tmp_path, monkeypatch, workers
+):
+    # the evidence of the labelled documents derives from no source document: their
+    # actions lack good evidence in their own graphs, and the store finds which of
+    # them have it in another graph (kg.shacl_local.QualifiedLocal)
+    from kg.shacl_sparql import validate_store
+
+    _sourceless_evidence(monkeypatch, "labelled")
+    store = tmp_path / "s"
+    summary = build([DATA / "loader"], store=store, workers=workers)
+    full = validate_store(EmbeddedStore(store, read_only=True).ox)
+    lacking = {v.focus for v in full.violations if v.shape.endswith("#Action-evidence")}
+    assert len(lacking) >= 3
     assert summary.validation == full
 
 

@@ -13,7 +13,14 @@ from test_shacl_sparql import sparql_report
 from test_shapes import CASES, Case, ontology, pyshacl_report
 
 from kg.namespace import CG
-from kg.shacl_local import LOCAL_SHAPES, LocalShapes, local_shapes
+from kg.shacl_local import (
+    LOCAL_QUALIFIED,
+    LOCAL_SHAPES,
+    LocalShapes,
+    QualifiedLocal,
+    local_shapes,
+    qualified_local,
+)
 from kg.shacl_sparql import UnsupportedShape, compiled, validate_store
 
 LOCAL_CHECKS = [c for c in compiled() if c.node_shape in LOCAL_SHAPES]
@@ -39,17 +46,82 @@ def test_local_checks_report_what_the_compiled_sparql_reports(case: Case):
     assert set(local_shapes().violations(case.graph())) == local_sparql(case.graph())
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
-def test_local_and_remaining_checks_together_report_what_pyshacl_reports(case: Case):
-    # the build: local shapes on each document's graph, the rest in the store
+def stored(*graphs: Graph) -> ox.Store:
+    """A store of ``graphs`` and the ontology, each in a named graph of its own."""
     store = ox.Store()
-    for i, g in enumerate((case.graph(), ontology())):
+    for i, g in enumerate((*graphs, ontology())):
         data = g.serialize(format="nt", encoding="utf-8")
         store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(f"urn:g:{i}"))
-    rest = validate_store(store, skip=LOCAL_SHAPES).violations
-    split = set(local_shapes().violations(case.graph())) | set(rest)
+    return store
+
+
+def as_built(store: ox.Store, *graphs: Graph) -> set:
+    """What the build reports for ``graphs`` (its documents' graphs, in ``store``):
+    the local shapes on each graph; the local qualified shapes on each graph, and in
+    the store on the focus nodes no graph showed to conform; the rest in the store."""
+    found, lacking = set(), {shape: set() for shape in LOCAL_QUALIFIED}
+    for g in graphs:
+        indexed = qualified_local().index(g)
+        local = local_shapes().violations(indexed)
+        found |= set(local)
+        for shape, nodes in qualified_local().unsatisfied(indexed, local).items():
+            lacking[shape] |= nodes
+    rest = validate_store(store, skip=LOCAL_SHAPES, only=lacking).violations
+    return found | set(rest)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_local_and_remaining_checks_together_report_what_pyshacl_reports(case: Case):
+    split = as_built(stored(case.graph()), case.graph())
     assert split == set(pyshacl_report(case).violations)
     assert split == set(sparql_report(case).violations)
+
+
+def test_the_local_qualified_shape_sends_the_store_only_what_its_graph_lacks():
+    # the invalid fixtures of the qualified shape: their actions go to the store; in
+    # the valid ones every action has evidence in its own graph
+    for case in CASES:
+        indexed = qualified_local().index(case.graph())
+        lacking = qualified_local().unsatisfied(indexed, local_shapes().violations(indexed))
+        if case.name in (
+            "ActionShape.invalid-no-evidence",
+            "ActionShape.invalid-evidence-without-source",
+        ):
+            assert lacking and set(lacking) == LOCAL_QUALIFIED, case.name
+        elif case.name.startswith("ActionShape.valid"):
+            assert lacking == {}, case.name
+
+
+def test_an_action_evidenced_in_another_graph_conforms_and_one_evidenced_nowhere_does_not():
+    action, other = URIRef(ID + "action/a"), URIRef(ID + "action/b")
+    typed = Graph()
+    for a in (action, other):
+        typed.add((a, RDF.type, CG.Action))
+    told = evidence()  # evidence of action a (its rdf:subject), in a graph of its own
+    store = stored(typed, told)
+    assert qualified_local().unsatisfied(qualified_local().index(typed), []) == {
+        next(iter(LOCAL_QUALIFIED)): {str(action), str(other)}
+    }
+    found = {v.focus for v in as_built(store, typed, told) if v.shape in LOCAL_QUALIFIED}
+    assert found == {str(other)}
+    full = validate_store(store).violations
+    assert {v.focus for v in full if v.shape in LOCAL_QUALIFIED} == found
+
+
+def test_a_qualified_shape_the_graphs_cannot_decide_is_refused():
+    shapes = Graph().parse(
+        format="turtle",
+        data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix cg: <https://w3id.org/coopgraph/ontology#> .
+        @prefix ex: <https://example.org/> .
+        ex:S a sh:NodeShape ; sh:targetClass cg:Action ; sh:property ex:P .
+        ex:P sh:path cg:theme ; sh:qualifiedMinCount 1 ;
+            sh:qualifiedValueShape [ sh:class cg:Evidence ] .
+        """,
+    )
+    with pytest.raises(UnsupportedShape, match="inverse predicate"):
+        QualifiedLocal(shapes, local_shapes(), ["https://example.org/P"])
 
 
 ID = "https://w3id.org/coopgraph/id/"
