@@ -254,11 +254,15 @@ def _quads(
     for i, (data, part, violations, unsatisfied) in enumerate(made, 1):
         summary.merge(part)
         found.extend(violations)
-        for shape, nodes in unsatisfied.items():
-            lacking.setdefault(shape, set()).update(nodes)
+        _merge(lacking, unsatisfied)
         yield data
         if progress:
             progress("load", i, total)
+
+
+def _merge(into: dict[str, set[str]], more: dict[str, set[str]]) -> None:
+    for key, values in more.items():
+        into.setdefault(key, set()).update(values)
 
 
 def _sources(paths: list[Path], stored: dict[str, str]) -> list[_Source]:
@@ -404,10 +408,15 @@ def build(
                 )
             # the workers are gone before the summary is made: at a million actions
             # the summary stage is the build's largest, and they held 300 MB each
-            staging.load_graph(FINDINGS_GRAPH, findings_graph(orgs.findings))
+            findings = findings_graph(orgs.findings)
+            staging.load_graph(FINDINGS_GRAPH, findings)
             for name, graph in vocabulary_graphs().items():
                 summary.add(graph)
                 staging.load_graph(name, graph)
+            # (the local qualified checks see every graph: these type no action today,
+            # and the summary graph types only its own rows, tested in test_summary)
+            for graph in (findings, *vocabulary_graphs().values()):
+                _merge(lacking, qualified_local().unsatisfied(qualified_local().index(graph), []))
             staging.load_quads(nquad_chunks(summary.triples(), SUMMARY_GRAPH))
             actions = summary.actions
             # the summary's facts (1.5 KB an action) are let go before the store is

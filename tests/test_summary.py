@@ -126,6 +126,19 @@ def test_build_writes_the_summary_graph(demo_store):
     assert sum(int(n) for n in _count(path, "actions-per-year").values()) == 40
 
 
+def test_the_summary_graph_types_nothing_the_local_qualified_checks_target(demo_store):
+    # the build checks them on every other graph, not on this one (kg.build)
+    from kg.shacl_local import qualified_local
+
+    path, _ = demo_store
+    db = EmbeddedStore(path, read_only=True)
+    _, rows = run_query(db, f"SELECT DISTINCT ?c WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?x a ?c }} }}")
+    typed = {row[0].value for row in rows}
+    targets = {str(c) for q in qualified_local().shapes for c in q.focus}
+    assert typed and targets and not typed & targets
+    assert f"{CG}ActionSummary" in typed
+
+
 def test_incremental_build_gives_the_summary_of_a_full_build(tmp_path):
     first = _copy(["actions-bullets.txt"], tmp_path / "a")
     second = _copy(["actions-labelled.txt", "news-peru-green-jobs.txt"], tmp_path / "b")
