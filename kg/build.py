@@ -49,7 +49,7 @@ from kg.resolve import (
 )
 from kg.resources import resource_dir
 from kg.segment import segment
-from kg.shacl_local import LOCAL_QUALIFIED, LOCAL_SHAPES, local_shapes, qualified_local
+from kg.shacl_local import LOCAL_SHAPES, Key, graph_first, local_shapes
 from kg.shacl_sparql import validate_store
 from kg.store import EmbeddedStore
 from kg.summary import SummaryAccumulator
@@ -153,7 +153,7 @@ def _extract(source: _Source, store: Path, spill: Path) -> _Extracted:
 #: What pass 2 makes of a document: its graph as N-Quads, what the summary takes of
 #: it, what the document-local shapes find in it, and its focus nodes that the local
 #: qualified shapes must check in the store (see kg.shacl_local).
-_Made = tuple[bytes, SummaryAccumulator, list[Violation], dict[str, set[str]]]
+_Made = tuple[bytes, SummaryAccumulator, list[Violation], dict[Key, set[str]]]
 
 
 def _rdfize(name: str, sha256: str, store: Path, spill: Path, orgs: Organisations) -> _Made:
@@ -167,9 +167,9 @@ def _rdfize(name: str, sha256: str, store: Path, spill: Path, orgs: Organisation
         summary = SummaryAccumulator()
         summary.add(graph)
         # (the graph's statements indexed once for both kinds of local checks)
-        indexed = qualified_local().index(graph)
+        indexed = graph_first().index(graph)
         found = local_shapes().violations(indexed)
-        lacking = qualified_local().unsatisfied(indexed, found)
+        lacking = graph_first().unsatisfied(indexed, found)
         return graph.nquads(document_iri(name)), summary, found, lacking
 
 
@@ -245,7 +245,7 @@ def _quads(
     total: int,
     summary: SummaryAccumulator,
     found: list[Violation],
-    lacking: dict[str, set[str]],
+    lacking: dict[Key, set[str]],
     progress: Progress | None,
 ) -> Iterator[bytes]:
     """The N-Quads of the graphs pass 2 ``made``, each graph's part of the summary merged
@@ -260,7 +260,7 @@ def _quads(
             progress("load", i, total)
 
 
-def _merge(into: dict[str, set[str]], more: dict[str, set[str]]) -> None:
+def _merge(into: dict[Key, set[str]], more: dict[Key, set[str]]) -> None:
     for key, values in more.items():
         into.setdefault(key, set()).update(values)
 
@@ -389,7 +389,7 @@ def build(
         orgs = resolve_organisations(index)
         summary = SummaryAccumulator()
         found_locally: list[Violation] = []
-        lacking: dict[str, set[str]] = {}
+        lacking: dict[Key, set[str]] = {}
         # graphs of the store not replaced stay (a document whose saved text is gone)
         replaced = [document_iri(d.name) for d in kept]
         replaced += [FINDINGS_GRAPH, SUMMARY_GRAPH, *vocabulary_graphs()]
@@ -416,7 +416,7 @@ def build(
             # (the local qualified checks see every graph: these type no action today,
             # and the summary graph types only its own rows, tested in test_summary)
             for graph in (findings, *vocabulary_graphs().values()):
-                _merge(lacking, qualified_local().unsatisfied(qualified_local().index(graph), []))
+                _merge(lacking, graph_first().unsatisfied(graph_first().index(graph), []))
             staging.load_quads(nquad_chunks(summary.triples(), SUMMARY_GRAPH))
             actions = summary.actions
             # the summary's facts (1.5 KB an action) are let go before the store is
@@ -434,7 +434,7 @@ def build(
         workers=n_workers,
         skip=() if carried else LOCAL_SHAPES,
         skipped_results=() if carried else found_locally,
-        only=None if carried else {s: lacking.get(s, set()) for s in LOCAL_QUALIFIED},
+        only=None if carried else {k: lacking.get(k, set()) for k in graph_first().keys},
     )
     if progress:
         progress("validate", 1, 1)

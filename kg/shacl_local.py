@@ -17,6 +17,11 @@ max count, datatype, node kind, class, min/max inclusive/exclusive and less than
 equals. A local shape using anything else raises
 :class:`~kg.shacl_sparql.UnsupportedShape`.
 
+Other shapes' constraints that one graph can show a node meets (a minimum count,
+values in a class, a qualified value on evidence) are checked on each graph too
+(:class:`GraphFirst`), and the store checks only the nodes no graph showed to meet
+them.
+
 Values are compared as the store will hold them: Oxigraph stores an integer of any
 integer-derived datatype (``xsd:int``, ``xsd:nonNegativeInteger``...) as
 ``xsd:integer``, so that is its datatype here too.
@@ -30,6 +35,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from operator import itemgetter
 from typing import NamedTuple
 
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
@@ -377,53 +383,139 @@ class LocalShapes:
 #: needs at least one evidence node naming it, derived from a source document".
 LOCAL_QUALIFIED = frozenset({"https://w3id.org/coopgraph/shapes#Action-evidence"})
 
+#: The constraints :class:`GraphFirst` decides on each graph first.
+QUALIFIED, CLASS, COUNT = (
+    CC + "QualifiedMinCountConstraintComponent",
+    CC + "ClassConstraintComponent",
+    CC + "MinCountConstraintComponent",
+)
+
+#: A check of :class:`GraphFirst`: (property shape, constraint component), as the
+#: compiled :class:`~kg.shacl_sparql.Check` names it.
+Key = tuple[str, str]
+
 
 @dataclass(frozen=True)
-class _Qualified:
-    shape: str  # the property shape
-    focus: frozenset[Node]  # the classes whose instances are its focus nodes
-    inverse: str  # the predicate of the inverse path: value X focus
-    classes: tuple[frozenset[Node], ...]  # a conforming value is in each
-    properties: frozenset[str]  # and breaks none of these local property shapes
+class _GraphCheck:
+    key: Key
+    focus: frozenset[Node]  # the classes of its focus nodes
+    predicate: str  # of its path
+    inverse: bool  # the path is ^predicate: a value is the subject
+    classes: tuple[frozenset[Node], ...] = ()  # a conforming value is in each
+    properties: frozenset[str] = frozenset()  # and breaks none of these (qualified)
+    least: int = 1  # values a focus node needs (min count)
 
 
-class QualifiedLocal:
-    """The :data:`LOCAL_QUALIFIED` shapes (IRIs) of ``shapes``, checked one document's
-    graph at a time; ``local`` gives the local shapes and the sub-classes.
+class GraphFirst:
+    """Constraints that one graph can show a focus node meets, checked on each graph
+    of a build; the store checks only the focus nodes no graph showed to meet them.
 
-    A value conforming to such a shape is a node of a local shape (an evidence node):
-    all that is said of it, the statement linking it to the focus node included, is in
-    its own document's graph. So a focus node with a conforming value in a graph has
-    one in the store too; the others (no conforming value in a graph that types them)
-    may still have one in another graph, and only they are checked again in the store
-    (:func:`kg.shacl_sparql.validate_store`, ``only``). At a million actions the
-    check of every action in the store read twenty million evidence statements.
+    - at least ``n`` values of a property (``sh:minCount``), or values in a class
+      (``sh:class``): what a graph holds, the store holds too. A node lacking values
+      in a graph that types it, or with a value not in the class in that graph (nor
+      in the vocabularies, which every store holds), goes to the store;
+    - at least one value conforming to a qualified shape on nodes of the local shapes
+      (:data:`LOCAL_QUALIFIED`: an evidence node, all of whose statements are in its
+      own document's graph, that statement linking it to the focus node included).
+
+    Taken for property shapes whose path is a predicate or an inverse predicate and
+    that only node shapes targeting classes (and used by no other shape) hold. At a
+    million actions these checks read tens of millions of statements in the store
+    (the evidence of each action alone: 38 s).
 
     Examples
     --------
     >>> from kg.namespace import CG
     >>> action = URIRef("https://w3id.org/coopgraph/id/action/a")
-    >>> checker = qualified_local()
+    >>> checker = graph_first()
     >>> graph = checker.index([(action, RDF.type, CG.Action)])
-    >>> sorted(checker.unsatisfied(graph, []).items())
-    [('https://w3id.org/coopgraph/shapes#Action-evidence', {'https://w3id.org/coopgraph/id/action/a'})]
+    >>> lacking = checker.unsatisfied(graph, [])
+    >>> sorted(shape.rsplit("#")[1] for shape, component in lacking if component == COUNT)
+    ['Action-partnerCountry-known', 'Action-partnerInstitution', 'Action-source', 'Action-title']
     """
 
-    def __init__(self, shapes: Graph, local: LocalShapes, names: Iterable[str]):
+    def __init__(
+        self,
+        shapes: Graph,
+        local: LocalShapes,
+        qualified: Iterable[str],
+        known: Iterable[Graph] = (),
+    ):
         self.g = shapes
         self._local = local
-        self.shapes = tuple(self._shape(URIRef(n)) for n in sorted(names))
+        checks = [self._qualified(URIRef(n)) for n in sorted(qualified)]
+        for prop in sorted({p for p in shapes.objects(None, SH.property) if isinstance(p, URIRef)}):
+            if str(prop) not in qualified:
+                checks += self._plain(prop)
+        self.checks = tuple(checks)
+        self._targets = frozenset().union(*(c.focus for c in self.checks))
+        #: the types the vocabularies give (held by every store the build writes)
+        self._known: dict[Node, list[Node]] = defaultdict(list)
+        for graph in known:
+            for s, o in graph.subject_objects(RDF.type):
+                self._known[s].append(o)
 
-    def _shape(self, prop: URIRef) -> _Qualified:
+    @property
+    def keys(self) -> frozenset[Key]:
+        return frozenset(c.key for c in self.checks)
+
+    def _owners(self, prop: URIRef) -> frozenset[Node] | None:
+        """The classes targeted by the node shapes holding ``prop``, or None unless
+        only node shapes targeting classes, and used by no other shape, hold it."""
+        g = self.g
+        owners = set(g.subjects(SH.property, prop))
+        if not owners or set(g.subject_predicates(prop)) != {(o, SH.property) for o in owners}:
+            return None
+        focus: set[Node] = set()
+        for owner in owners:
+            if str(owner) in LOCAL_SHAPES or (owner, RDF.type, SH.NodeShape) not in g:
+                return None
+            if next(g.subjects(None, owner), None) is not None:  # used by another shape
+                return None
+            for p in set(g.predicates(owner, None)):
+                if str(p).startswith(CC + "target") and p != SH.targetClass:
+                    return None
+                if p == SH.deactivated:
+                    return None
+            for target in g.objects(owner, SH.targetClass):
+                focus |= self._local._instances(target)
+        return frozenset(focus) if focus else None
+
+    def _path(self, prop: Node) -> tuple[str, bool] | None:
+        g = self.g
+        path = g.value(prop, SH.path)
+        if isinstance(path, URIRef) and str(path) != _TYPE:
+            return str(path), False
+        inverse = g.value(path, SH.inversePath) if isinstance(path, BNode) else None
+        if isinstance(inverse, URIRef) and len(set(g.predicates(path, None))) == 1:
+            return str(inverse), True
+        return None
+
+    def _plain(self, prop: URIRef) -> list[_GraphCheck]:
+        g = self.g
+        focus, path = self._owners(prop), self._path(prop)
+        if focus is None or path is None or (prop, SH.deactivated, None) in g:
+            return []
+        out = []
+        classes = tuple(
+            self._local._instances(c) for c in sorted(g.objects(prop, SH["class"]), key=str)
+        )
+        if classes:
+            out.append(_GraphCheck((str(prop), CLASS), focus, *path, classes=classes))
+        least = g.value(prop, SH.minCount)
+        if least is not None and int(least) > 0:
+            out.append(_GraphCheck((str(prop), COUNT), focus, *path, least=int(least)))
+        return out
+
+    def _qualified(self, prop: URIRef) -> _GraphCheck:
         g = self.g
         allowed = {RDF.type, SH.path, SH.qualifiedValueShape, SH.qualifiedMinCount}
         allowed |= {SH.message, SH.severity, SH.name, SH.description}
         for p in set(g.predicates(prop, None)) - allowed:
             if str(p).startswith(CC):
                 raise UnsupportedShape(f"{prop}: {p} (not checked locally)")
-        path = g.value(prop, SH.path)
-        inverse = g.value(path, SH.inversePath) if isinstance(path, BNode) else None
-        if not isinstance(inverse, URIRef) or len(set(g.predicates(path, None))) != 1:
+        path = self._path(prop)
+        if path is None or not path[1]:
             raise UnsupportedShape(f"{prop}: a path other than one inverse predicate")
         if g.value(prop, SH.qualifiedMinCount) != Literal(1):
             raise UnsupportedShape(f"{prop}: a qualified minimum count other than 1")
@@ -442,60 +534,88 @@ class QualifiedLocal:
             for members in classes
         ):
             raise UnsupportedShape(f"{prop}: its qualified shape is not on a local shape's nodes")
-        owners = set(g.subjects(SH.property, prop))
-        focus: set[Node] = set()
-        for owner in owners:
-            for p in set(g.predicates(owner, None)):
-                if str(p).startswith(CC) and "target" in str(p) and p != SH.targetClass:
-                    raise UnsupportedShape(f"{owner}: {p} (only sh:targetClass)")
-            for target in g.objects(owner, SH.targetClass):
-                focus |= self._local._instances(target)
-        if not focus:
-            raise UnsupportedShape(f"{prop}: no node shape with a sh:targetClass has it")
-        return _Qualified(str(prop), frozenset(focus), str(inverse), classes, properties)
-
-    def unsatisfied(
-        self, graph: Indexed, local_violations: Iterable[Violation]
-    ) -> dict[str, set[str]]:
-        """Property shape -> the focus nodes typed in ``graph`` (one document's graph,
-        indexed by :meth:`index`) with no conforming value there; ``local_violations``
-        is what the local shapes report on the same graph."""
-        types, pairs = graph
-        broken: dict[str, set[str]] = defaultdict(set)
-        for v in local_violations:
-            broken[v.focus].add(v.shape)
-        out: dict[str, set[str]] = {}
-        for q in self.shapes:
-            classes = q.focus
-            focus = {s for s, listed in types.items() if not classes.isdisjoint(listed)}
-            if not focus:
-                continue
-            # (a loop over every evidence statement of the document: the cheap tests
-            # first, and a focus node's other values skipped once one conforms)
-            satisfied: set[Node] = set()
-            for value, target in pairs[q.inverse]:
-                if target in satisfied or target not in focus:
-                    continue
-                listed = types.get(value)
-                if listed is None or any(members.isdisjoint(listed) for members in q.classes):
-                    continue
-                if broken and not q.properties.isdisjoint(broken.get(str(value), ())):
-                    continue
-                satisfied.add(target)
-            lacking = {str(node) for node in focus - satisfied}
-            if lacking:
-                out[q.shape] = lacking
-        return out
+        focus = self._owners(prop)
+        if focus is None:
+            raise UnsupportedShape(f"{prop}: not only on node shapes targeting classes")
+        return _GraphCheck((str(prop), QUALIFIED), focus, *path, classes, properties)
 
     def index(self, triples: Iterable[Triple]) -> Indexed:
         """``triples`` indexed for both these checks and the local shapes'."""
-        return self._local.index(triples, also=[q.inverse for q in self.shapes])
+        return self._local.index(triples, also=[c.predicate for c in self.checks])
+
+    def unsatisfied(
+        self, graph: Indexed, local_violations: Iterable[Violation]
+    ) -> dict[Key, set[str]]:
+        """Check -> the focus nodes (IRIs) ``graph`` (one graph, :meth:`index`-ed) did
+        not show to meet it; ``local_violations`` is what the local shapes report on
+        the same graph."""
+        types, pairs = graph
+        known = self._known
+        broken: dict[str, set[str]] = defaultdict(set)
+        for v in local_violations:
+            broken[v.focus].add(v.shape)
+        # (one pass over the typed nodes, most of them evidence no check here targets)
+        targets = self._targets
+        typed_here = {s: listed for s, listed in types.items() if not targets.isdisjoint(listed)}
+        counted: dict[tuple[str, bool], Counter[Node]] = {}
+        focus_of: dict[frozenset[Node], set[Node]] = {}  # (checks share their targets)
+        out: dict[Key, set[str]] = {}
+        for c in self.checks:
+            links = pairs[c.predicate]  # (subject, object)
+            if c.key[1] == CLASS:
+                # any subject with a value outside a class: whether it is a focus node
+                # may take another graph's statements
+                verdicts: dict[Node, bool] = {}  # (a document names few values)
+                lacking = set()
+                for s, o in links:
+                    f, v = (o, s) if c.inverse else (s, o)
+                    good = verdicts.get(v)
+                    if good is None:
+                        held = (*types.get(v, ()), *known.get(v, ()))
+                        good = verdicts[v] = all(not m.isdisjoint(held) for m in c.classes)
+                    if not good:
+                        lacking.add(str(f))
+            else:
+                focus = focus_of.get(c.focus)
+                if focus is None:
+                    focus = focus_of[c.focus] = {
+                        s for s, listed in typed_here.items() if not c.focus.isdisjoint(listed)
+                    }
+                if not focus:
+                    continue
+                if c.key[1] == COUNT:
+                    side = (c.predicate, c.inverse)
+                    counts = counted.get(side)
+                    if counts is None:
+                        counts = counted[side] = Counter(map(itemgetter(c.inverse), links))
+                    lacking = {str(f) for f in focus if counts[f] < c.least}
+                else:
+                    # (a loop over every evidence statement of the document: the cheap
+                    # tests first, and a focus node's other values skipped once one
+                    # conforms)
+                    satisfied: set[Node] = set()
+                    for s, o in links:
+                        f, v = (o, s) if c.inverse else (s, o)
+                        if f in satisfied or f not in focus:
+                            continue
+                        listed = types.get(v)
+                        if listed is None or any(m.isdisjoint(listed) for m in c.classes):
+                            continue
+                        if broken and not c.properties.isdisjoint(broken.get(str(v), ())):
+                            continue
+                        satisfied.add(f)
+                    lacking = {str(f) for f in focus - satisfied}
+            if lacking:
+                out[c.key] = lacking
+        return out
 
 
 @lru_cache(maxsize=1)
-def qualified_local() -> QualifiedLocal:
-    """The project's :data:`LOCAL_QUALIFIED` shapes, ready (once a process)."""
-    return QualifiedLocal(shapes_graph(), local_shapes(), LOCAL_QUALIFIED)
+def graph_first() -> GraphFirst:
+    """The project's :class:`GraphFirst` checks, ready (once a process)."""
+    from kg.build import vocabulary_graphs
+
+    return GraphFirst(shapes_graph(), local_shapes(), LOCAL_QUALIFIED, vocabulary_graphs().values())
 
 
 @lru_cache(maxsize=1)
@@ -510,10 +630,10 @@ def local_shapes() -> LocalShapes:
 __all__ = [
     "LOCAL_QUALIFIED",
     "LOCAL_SHAPES",
+    "GraphFirst",
     "Indexed",
     "LocalShapes",
-    "QualifiedLocal",
     "datatype",
+    "graph_first",
     "local_shapes",
-    "qualified_local",
 ]

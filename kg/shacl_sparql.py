@@ -538,7 +538,7 @@ def validate_store(
     workers: int = 1,
     skip: Iterable[str] = (),
     skipped_results: Iterable[Violation] = (),
-    only: Mapping[str, set[str]] | None = None,
+    only: Mapping[tuple[str, str], set[str]] | None = None,
     limits: Limits = Limits(),
 ) -> ValidationReport:
     """Validate a pyoxigraph store (the union of its graphs) against the shapes.
@@ -558,10 +558,10 @@ def validate_store(
         elsewhere (the build checks the document-local shapes on each document's
         graph: see :mod:`kg.shacl_local`); the report holds both.
     only
-        Property shape (IRI) -> the only focus nodes (IRIs) its checks are run on: the
-        others were found to conform elsewhere (the build checks the shapes of
-        :data:`kg.shacl_local.LOCAL_QUALIFIED` on each document's graph, and sends
-        here the focus nodes no graph alone showed to conform).
+        (Property shape, constraint component) (IRIs) -> the only focus nodes (IRIs)
+        its checks are run on: the others were found to meet it elsewhere (the build
+        checks :class:`kg.shacl_local.GraphFirst`'s constraints on each graph first,
+        and sends here the focus nodes no graph showed to meet them).
     limits
         When a check runs as another, equivalent query (counted in the store first:
         see :class:`Limits`).
@@ -571,7 +571,10 @@ def validate_store(
         c for c in (compiled() if checks is None else checks) if c.node_shape not in skipped
     )
     if only is not None:
-        checks = tuple(_restricted(c, only[c.shape]) if c.shape in only else c for c in checks)
+        checks = tuple(
+            _restricted(c, only[c.shape, c.component]) if (c.shape, c.component) in only else c
+            for c in checks
+        )
         checks = tuple(c for c in checks if c is not None)
     if path is None or workers <= 1 or len(checks) < 2:
         found = {v for check in checks for v in _violations(store, check, limits)}
@@ -601,9 +604,15 @@ def _restricted(check: Check, focus: set[str]) -> Check | None:
         return None
     if len(focus) > RESTRICT_MAX:
         return check
-    values = " ".join(f"<{iri}>" for iri in sorted(focus))
-    at = check.query.index("WHERE {") + len("WHERE {")
-    query = f"{check.query[:at]} VALUES ?this {{ {values} }}{check.query[at:]}"
+    values = f" VALUES ?this {{ {' '.join(f'<{iri}>' for iri in sorted(focus))} }}"
+    # from the focus nodes: in the form that starts from them (inside its first
+    # sub-query, which selects them), else at the top of the query's group
+    query, nth = (check.focus_first, 2) if check.focus_first else (check.query, 1)
+    at = -1
+    for _ in range(nth):
+        at = query.index("WHERE {", at + 1)
+    at += len("WHERE {")
+    query = query[:at] + values + query[at:]
     # (its other plans start from all the focus nodes or values: not these)
     return replace(check, query=query, focus_first="", anti_join="", outer_first="")
 

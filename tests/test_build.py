@@ -251,7 +251,7 @@ def test_actions_without_good_evidence_in_their_graph_are_checked_in_the_store(
 ):
     # the evidence of the labelled documents derives from no source document: their
     # actions lack good evidence in their own graphs, and the store finds which of
-    # them have it in another graph (kg.shacl_local.QualifiedLocal)
+    # them have it in another graph (kg.shacl_local.GraphFirst)
     from kg.shacl_sparql import validate_store
 
     _sourceless_evidence(monkeypatch, "labelled")
