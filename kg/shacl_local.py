@@ -34,7 +34,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, partial
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -384,10 +384,12 @@ class LocalShapes:
 LOCAL_QUALIFIED = frozenset({"https://w3id.org/coopgraph/shapes#Action-evidence"})
 
 #: The constraints :class:`GraphFirst` decides on each graph first.
-QUALIFIED, CLASS, COUNT = (
+QUALIFIED, CLASS, COUNT, DATATYPE, NODE_KIND = (
     CC + "QualifiedMinCountConstraintComponent",
     CC + "ClassConstraintComponent",
     CC + "MinCountConstraintComponent",
+    CC + "DatatypeConstraintComponent",
+    CC + "NodeKindConstraintComponent",
 )
 
 #: A check of :class:`GraphFirst`: (property shape, constraint component), as the
@@ -404,6 +406,7 @@ class _GraphCheck:
     classes: tuple[frozenset[Node], ...] = ()  # a conforming value is in each
     properties: frozenset[str] = frozenset()  # and breaks none of these (qualified)
     least: int = 1  # values a focus node needs (min count)
+    test: Callable[[Node], bool] | None = None  # each value passes (datatype, node kind)
 
 
 class GraphFirst:
@@ -414,6 +417,9 @@ class GraphFirst:
       (``sh:class``): what a graph holds, the store holds too. A node lacking values
       in a graph that types it, or with a value not in the class in that graph (nor
       in the vocabularies, which every store holds), goes to the store;
+    - a value's datatype or node kind: the statement alone decides it, and a subject
+      with a failing value in a graph goes to the store (whether it is a focus node
+      may take another graph);
     - at least one value conforming to a qualified shape on nodes of the local shapes
       (:data:`LOCAL_QUALIFIED`: an evidence node, all of whose statements are in its
       own document's graph, that statement linking it to the focus node included).
@@ -505,6 +511,13 @@ class GraphFirst:
         least = g.value(prop, SH.minCount)
         if least is not None and int(least) > 0:
             out.append(_GraphCheck((str(prop), COUNT), focus, *path, least=int(least)))
+        wanted = g.value(prop, SH.datatype)
+        if wanted is not None:
+            test = partial(_has_datatype, str(wanted))
+            out.append(_GraphCheck((str(prop), DATATYPE), focus, *path, test=test))
+        kind = g.value(prop, SH.nodeKind)
+        if kind is not None:
+            out.append(_GraphCheck((str(prop), NODE_KIND), focus, *path, test=_KINDS[kind]))
         return out
 
     def _qualified(self, prop: URIRef) -> _GraphCheck:
@@ -562,7 +575,13 @@ class GraphFirst:
         out: dict[Key, set[str]] = {}
         for c in self.checks:
             links = pairs[c.predicate]  # (subject, object)
-            if c.key[1] == CLASS:
+            if c.test is not None:
+                # a statement's value alone decides: any subject with one that fails
+                test = c.test
+                lacking = {
+                    str(o if c.inverse else s) for s, o in links if not test(s if c.inverse else o)
+                }
+            elif c.key[1] == CLASS:
                 # any subject with a value outside a class: whether it is a focus node
                 # may take another graph's statements
                 verdicts: dict[Node, bool] = {}  # (a document names few values)
@@ -608,6 +627,10 @@ class GraphFirst:
             if lacking:
                 out[c.key] = lacking
         return out
+
+
+def _has_datatype(wanted: str, value: Node) -> bool:
+    return datatype(value) == wanted
 
 
 @lru_cache(maxsize=1)

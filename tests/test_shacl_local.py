@@ -86,6 +86,7 @@ def test_the_graph_first_checks_include_the_costly_ones():
         ("ExpertMobilisation-action", "ClassConstraintComponent"),
         ("ExpertMobilisation-expertCountry", "MinCountConstraintComponent"),
         ("Action-source", "MinCountConstraintComponent"),
+        ("Action-title", "DatatypeConstraintComponent"),
     } <= keys
     # a property shape a node shape targeting no class holds is not one of them
     assert not {shape for shape, _ in keys} & {"Evidence-source", "Evidence-subject"}
