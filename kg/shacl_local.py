@@ -508,15 +508,16 @@ class GraphFirst:
         )
         if classes:
             out.append(_GraphCheck((str(prop), CLASS), focus, *path, classes=classes))
-        least = g.value(prop, SH.minCount)
+        # (one value each: two would be two checks under one key, decided as one)
+        least = _only(g.objects(prop, SH.minCount))
         if least is not None and int(least) > 0:
             out.append(_GraphCheck((str(prop), COUNT), focus, *path, least=int(least)))
-        wanted = g.value(prop, SH.datatype)
+        wanted = _only(g.objects(prop, SH.datatype))
         if wanted is not None:
             test = partial(_has_datatype, str(wanted))
             out.append(_GraphCheck((str(prop), DATATYPE), focus, *path, test=test))
-        kind = g.value(prop, SH.nodeKind)
-        if kind is not None:
+        kind = _only(g.objects(prop, SH.nodeKind))
+        if kind in _KINDS:
             out.append(_GraphCheck((str(prop), NODE_KIND), focus, *path, test=_KINDS[kind]))
         return out
 
@@ -627,6 +628,12 @@ class GraphFirst:
             if lacking:
                 out[c.key] = lacking
         return out
+
+
+def _only(values: Iterable[Node]) -> Node | None:
+    """The one value of ``values``; None when there are none or several."""
+    found = list(values)
+    return found[0] if len(found) == 1 else None
 
 
 def _has_datatype(wanted: str, value: Node) -> bool:

@@ -149,6 +149,29 @@ def test_an_action_evidenced_in_another_graph_conforms_and_one_evidenced_nowhere
     assert {v.focus for v in full if v.shape in LOCAL_QUALIFIED} == found
 
 
+def test_only_property_shapes_held_by_class_targets_with_one_value_each_are_taken():
+    shapes = Graph().parse(
+        format="turtle",
+        data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        @prefix cg: <https://w3id.org/coopgraph/ontology#> .
+        @prefix dcterms: <http://purl.org/dc/terms/> .
+        @prefix ex: <https://example.org/> .
+        ex:S a sh:NodeShape ; sh:targetClass cg:Action ; sh:property ex:Two, ex:One .
+        ex:Two sh:path dcterms:title ; sh:datatype xsd:string, xsd:integer ; sh:minCount 1 .
+        ex:One sh:path cg:theme ; sh:nodeKind sh:IRI .
+        ex:N a sh:NodeShape ; sh:targetNode ex:x ; sh:property ex:Targeted .
+        ex:Targeted sh:path cg:theme ; sh:minCount 1 .
+        """,
+    )
+    keys = {
+        (shape.rsplit("/", 1)[1], component.rsplit("#", 1)[1])
+        for shape, component in GraphFirst(shapes, local_shapes(), []).keys
+    }
+    assert keys == {("Two", "MinCountConstraintComponent"), ("One", "NodeKindConstraintComponent")}
+
+
 def test_a_qualified_shape_the_graphs_cannot_decide_is_refused():
     shapes = Graph().parse(
         format="turtle",
