@@ -151,8 +151,8 @@ def _extract(source: _Source, store: Path, spill: Path) -> _Extracted:
 
 
 #: What pass 2 makes of a document: its graph as N-Quads, what the summary takes of
-#: it, what the document-local shapes find in it, and its focus nodes that the local
-#: qualified shapes must check in the store (see kg.shacl_local).
+#: it, what the document-local shapes find in it, and the focus nodes the graph did
+#: not show to meet the graph-first checks (see kg.shacl_local.GraphFirst).
 _Made = tuple[bytes, SummaryAccumulator, list[Violation], dict[Key, set[str]]]
 
 
@@ -413,8 +413,8 @@ def build(
             for name, graph in vocabulary_graphs().items():
                 summary.add(graph)
                 staging.load_graph(name, graph)
-            # (the local qualified checks see every graph: these type no action today,
-            # and the summary graph types only its own rows, tested in test_summary)
+            # (the graph-first checks see every graph but the summary's, which says
+            # nothing they read: tested in test_summary)
             for graph in (findings, *vocabulary_graphs().values()):
                 _merge(lacking, graph_first().unsatisfied(graph_first().index(graph), []))
             staging.load_quads(nquad_chunks(summary.triples(), SUMMARY_GRAPH))
@@ -426,8 +426,8 @@ def build(
     db.record_build(datetime.now(UTC).replace(microsecond=0))
     # the shapes compiled to SPARQL, run over what was stored (see kg.shacl_sparql),
     # but for the document-local ones, checked on each graph made (see kg.shacl_local)
-    # when every graph was made in this build; the local qualified ones then run in
-    # the store on the focus nodes no graph showed to conform
+    # when every graph was made in this build; the graph-first checks then run in the
+    # store on the focus nodes no graph showed to meet them
     report = validate_store(
         db.ox,
         path=db.path / "oxigraph",
