@@ -14,6 +14,7 @@ from rdflib.namespace import PROV, XSD
 from test_shacl_sparql import sparql_report
 from test_shapes import CASES, Case, ontology, pyshacl_report
 
+import kg.shacl_sparql
 from kg.namespace import CG
 from kg.shacl_local import LOCAL_QUALIFIED, LOCAL_SHAPES, GraphFirst, LocalShapes, local_shapes
 from kg.shacl_sparql import UnsupportedShape, compiled, validate_store
@@ -99,8 +100,15 @@ def test_local_and_remaining_checks_together_report_what_pyshacl_reports(case: C
     assert split == set(sparql_report(case).violations)
 
 
+@pytest.mark.parametrize("chunk, most", [(500, 50_000), (1, 50_000), (500, 0)])
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
-def test_graph_first_checks_split_across_graphs_report_what_pyshacl_reports(case: Case):
+def test_graph_first_checks_split_across_graphs_report_what_pyshacl_reports(
+    case: Case, chunk: int, most: int, monkeypatch
+):
+    # (the store's queries list the focus nodes a few at a time, or, past a number,
+    # run on all of them)
+    monkeypatch.setattr(kg.shacl_sparql, "RESTRICT_CHUNK", chunk)
+    monkeypatch.setattr(kg.shacl_sparql, "RESTRICT_MAX", most)
     # the types in one graph, the other statements in another: what one graph shows
     # to hold still holds, and the store decides the rest. (Evidence, with the types
     # of the nodes it names, stays in one graph: the local shapes rely on it.)
