@@ -27,15 +27,12 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from functools import lru_cache
 from pathlib import Path
-
-from rdflib import Graph, URIRef
 
 from kg.documents import Document, DocumentError, discover, read_document
 from kg.extract import extract_actions
 from kg.iri import FINDINGS_GRAPH, SUMMARY_GRAPH, document_iri
-from kg.ontology import ONTOLOGY_IRI, VOCABULARY_FILES, ontology_files
+from kg.ontology import vocabulary_graphs
 from kg.prose import extract_prose
 from kg.rdfize import document_graph, findings_graph
 from kg.records import Problem, Record
@@ -297,21 +294,6 @@ def _named_files(paths: list[Path]) -> list[tuple[Path, str]]:
         else:
             out += [(f, f.name) for f in discover([path])]
     return out
-
-
-def vocabulary_graphs() -> dict[URIRef, Graph]:
-    """The ontology and each vocabulary in a graph of its own (parsed once a process;
-    the graphs are shared, not to be changed)."""
-    return dict(_vocabulary_graphs())
-
-
-@lru_cache(maxsize=1)
-def _vocabulary_graphs() -> dict[URIRef, Graph]:
-    names = [ONTOLOGY_IRI, *(URIRef(s) for s in VOCABULARY_FILES)]
-    return {
-        name: Graph().parse(path, format="turtle")
-        for name, path in zip(names, ontology_files(), strict=True)
-    }
 
 
 def build(

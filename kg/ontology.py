@@ -36,6 +36,21 @@ def _load() -> Graph:
     return graph
 
 
+def vocabulary_graphs() -> dict[URIRef, Graph]:
+    """The ontology and each vocabulary in a graph of its own (parsed once a process;
+    the graphs are shared, not to be changed)."""
+    return dict(_vocabulary_graphs())
+
+
+@lru_cache(maxsize=1)
+def _vocabulary_graphs() -> dict[URIRef, Graph]:
+    names = [ONTOLOGY_IRI, *(URIRef(s) for s in VOCABULARY_FILES)]
+    return {
+        name: Graph().parse(path, format="turtle")
+        for name, path in zip(names, ontology_files(), strict=True)
+    }
+
+
 def load_ontology(*, vocabularies: bool = True) -> Graph:
     """Return a fresh graph with the ontology (and, by default, every vocabulary).
 

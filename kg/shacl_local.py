@@ -564,37 +564,23 @@ class GraphFirst:
         not show to meet it; ``local_violations`` is what the local shapes report on
         the same graph."""
         types, pairs = graph
-        known = self._known
         broken: dict[str, set[str]] = defaultdict(set)
         for v in local_violations:
             broken[v.focus].add(v.shape)
         # (one pass over the typed nodes, most of them evidence no check here targets)
         targets = self._targets
         typed_here = {s: listed for s, listed in types.items() if not targets.isdisjoint(listed)}
-        counted: dict[tuple[str, bool], Counter[Node]] = {}
         focus_of: dict[frozenset[Node], set[Node]] = {}  # (checks share their targets)
+        counted: dict[tuple[str, bool], Counter[Node]] = {}
         out: dict[Key, set[str]] = {}
         for c in self.checks:
-            links = pairs[c.predicate]  # (subject, object)
+            # (focus side, value) of each statement of the path
+            links = [(o, s) for s, o in pairs[c.predicate]] if c.inverse else pairs[c.predicate]
             if c.test is not None:
                 # a statement's value alone decides: any subject with one that fails
-                test = c.test
-                lacking = {
-                    str(o if c.inverse else s) for s, o in links if not test(s if c.inverse else o)
-                }
+                lacking = {str(f) for f, v in links if not c.test(v)}
             elif c.key[1] == CLASS:
-                # any subject with a value outside a class: whether it is a focus node
-                # may take another graph's statements
-                verdicts: dict[Node, bool] = {}  # (a document names few values)
-                lacking = set()
-                for s, o in links:
-                    f, v = (o, s) if c.inverse else (s, o)
-                    good = verdicts.get(v)
-                    if good is None:
-                        held = (*types.get(v, ()), *known.get(v, ()))
-                        good = verdicts[v] = all(not m.isdisjoint(held) for m in c.classes)
-                    if not good:
-                        lacking.add(str(f))
+                lacking = self._outside_classes(c, links, types)
             else:
                 focus = focus_of.get(c.focus)
                 if focus is None:
@@ -605,29 +591,54 @@ class GraphFirst:
                     continue
                 if c.key[1] == COUNT:
                     side = (c.predicate, c.inverse)
-                    counts = counted.get(side)
-                    if counts is None:
-                        counts = counted[side] = Counter(map(itemgetter(c.inverse), links))
-                    lacking = {str(f) for f in focus if counts[f] < c.least}
+                    if side not in counted:
+                        counted[side] = Counter(map(itemgetter(0), links))
+                    lacking = {str(f) for f in focus if counted[side][f] < c.least}
                 else:
-                    # (a loop over every evidence statement of the document: the cheap
-                    # tests first, and a focus node's other values skipped once one
-                    # conforms)
-                    satisfied: set[Node] = set()
-                    for s, o in links:
-                        f, v = (o, s) if c.inverse else (s, o)
-                        if f in satisfied or f not in focus:
-                            continue
-                        listed = types.get(v)
-                        if listed is None or any(m.isdisjoint(listed) for m in c.classes):
-                            continue
-                        if broken and not c.properties.isdisjoint(broken.get(str(v), ())):
-                            continue
-                        satisfied.add(f)
-                    lacking = {str(f) for f in focus - satisfied}
+                    lacking = _without_qualified(c, links, focus, types, broken)
             if lacking:
                 out[c.key] = lacking
         return out
+
+    def _outside_classes(
+        self, c: _GraphCheck, links: list[tuple[Node, Node]], types: dict[Node, list[Node]]
+    ) -> set[str]:
+        """Any subject with a value outside a class (here and in the vocabularies):
+        whether it is a focus node may take another graph's statements."""
+        verdicts: dict[Node, bool] = {}  # (a document names few values)
+        lacking = set()
+        for f, v in links:
+            good = verdicts.get(v)
+            if good is None:
+                held = (*types.get(v, ()), *self._known.get(v, ()))
+                good = verdicts[v] = all(not m.isdisjoint(held) for m in c.classes)
+            if not good:
+                lacking.add(str(f))
+        return lacking
+
+
+def _without_qualified(
+    c: _GraphCheck,
+    links: list[tuple[Node, Node]],
+    focus: set[Node],
+    types: dict[Node, list[Node]],
+    broken: dict[str, set[str]],
+) -> set[str]:
+    """The focus nodes with no value of ``c``'s qualified shape among ``links``: in
+    a class of each, breaking none of its local property shapes. (A loop over every
+    evidence statement of a document: the cheap tests first, and a focus node's other
+    values skipped once one conforms.)"""
+    satisfied: set[Node] = set()
+    for f, v in links:
+        if f in satisfied or f not in focus:
+            continue
+        listed = types.get(v)
+        if listed is None or any(m.isdisjoint(listed) for m in c.classes):
+            continue
+        if broken and not c.properties.isdisjoint(broken.get(str(v), ())):
+            continue
+        satisfied.add(f)
+    return {str(f) for f in focus - satisfied}
 
 
 def _only(values: Iterable[Node]) -> Node | None:
@@ -643,7 +654,7 @@ def _has_datatype(wanted: str, value: Node) -> bool:
 @lru_cache(maxsize=1)
 def graph_first() -> GraphFirst:
     """The project's :class:`GraphFirst` checks, ready (once a process)."""
-    from kg.build import vocabulary_graphs
+    from kg.ontology import vocabulary_graphs
 
     return GraphFirst(shapes_graph(), local_shapes(), LOCAL_QUALIFIED, vocabulary_graphs().values())
 
