@@ -317,6 +317,12 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
     show_default=True,
     help="Output format (json: SPARQL 1.1 Query Results JSON).",
 )
+@click.option(
+    "--all",
+    "all_pages",
+    is_flag=True,
+    help="Every row of a paged query: its pages from --param offset (0 unless given) on.",
+)
 def query(
     name,
     store,
@@ -329,16 +335,31 @@ def query(
     sparql,
     query_file,
     fmt,
+    all_pages,
 ) -> None:
     """Run a canned SPARQL query from queries/ (or your own) on the store or an endpoint.
+
+    The reports that list actions give a page of rows (100 unless --param limit=N says
+    otherwise, up to 1000); a full page ends with a note on standard error saying
+    where the next one starts, and --all gives every row.
 
     \b
     Example:
       coopgraph query --list
       coopgraph query actions-by-theme --param theme=social_dialogue --format csv
+      coopgraph query action-summary --param offset=100 --param limit=50
+      coopgraph query action-summary --all --format csv
       coopgraph query action-summary --format json --endpoint http://127.0.0.1:7878
     """
-    from kg.queries import QueryError, bindings, catalogue, load_query, run_query, write_results
+    from kg.queries import (
+        QueryError,
+        bindings,
+        catalogue,
+        every_page,
+        load_query,
+        run_query,
+        write_results,
+    )
 
     queries = catalogue()
     if list_queries or not (name or sparql or query_file):
@@ -354,18 +375,33 @@ def query(
             canned = queries[name]
         else:
             raise QueryError(f"no canned query {name!r} (see `coopgraph query --list`)")
-        bound = bindings(canned, _params(params))
+        given = _params(params)
+        bound = bindings(canned, given)
         if endpoint or query_url:
-            variables, rows = _remote(endpoint, query_url, update_url, store_url).select(
-                canned.text, bound
-            )
+            run = _remote(endpoint, query_url, update_url, store_url).select
         else:
-            variables, rows = run_query(_open_store(store), canned.text, bound)
+            db = _open_store(store)
+
+            def run(text, bound):
+                return run_query(db, text, bound)
+
+        if all_pages:
+            variables, rows = every_page(run, canned, given)
+        else:
+            variables, rows = run(canned.text, bound)
     except (QueryError, SyntaxError) as err:
         raise CoopgraphError(str(err)) from err
     except OSError as err:
         raise CoopgraphError(str(err)) from err
     write_results(variables, rows, fmt, sys.stdout)
+    if canned.page and not all_pages:
+        offset, limit = int(bound["offset"].value), int(bound["limit"].value)
+        if len(rows) >= limit:
+            click.echo(
+                f"rows of positions {offset} to {offset + limit - 1}; the next page: "
+                f"--param offset={offset + limit} (or --all for every row)",
+                err=True,
+            )
 
 
 def _open_store(store: Path | None):

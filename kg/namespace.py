@@ -67,10 +67,12 @@ class CG(DefinedNamespace):
     fundedBy: URIRef  # funded by
     heldEvent: URIRef  # held event
     implementedBy: URIRef  # implemented by
+    iriRank: URIRef  # IRI rank
     layout: URIRef  # layout
     linkRelation: URIRef  # link relation
     linkSource: URIRef  # link source
     linkTarget: URIRef  # link target
+    listPosition: URIRef  # list position
     m49Region: URIRef  # M49 region
     mentionedCountry: URIRef  # mentioned country
     mentionedDate: URIRef  # mentioned date

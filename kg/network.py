@@ -269,7 +269,7 @@ def unordered(text: str) -> str:
 
 def _select(store, name: str) -> list[dict[str, Any]]:
     """The rows of network query ``name`` (unordered) as dicts of pyoxigraph terms
-    (or None)."""
+    (or None): all of them, a paged query's page variable being left unbound."""
     return _rows(store, unordered(catalogue()[name].text))
 
 

@@ -92,9 +92,9 @@ def export(
 
 
 def _write_csv(store: EmbeddedStore, sink: BinaryIO) -> int:
-    from kg.queries import run_canned, write_results
+    from kg.queries import run_all, write_results
 
-    variables, rows = run_canned(store, "action-summary")
+    variables, rows = run_all(store, "action-summary")
     text = io.TextIOWrapper(sink, encoding="utf-8", newline="", write_through=True)
     write_results(variables, rows, "csv", text)
     text.detach()

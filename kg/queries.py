@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TextIO
@@ -77,6 +78,10 @@ class CannedQuery:
     #: positions ``offset`` to ``offset + limit - 1``, so the store looks up the page's
     #: rows alone.
     page: str | None = None
+    #: The filtered listing a paged query reads (``# page: key theme/{theme}``): the
+    #: variable is then bound to the keys ``LISTING/N`` of the page's positions (the
+    #: listing's ``{name}`` replaced by the parameter's value), not to integers.
+    listing: str | None = None
 
     @property
     def is_violation(self) -> bool:
@@ -123,11 +128,24 @@ def load_query(name: str, text: str) -> CannedQuery:
     """Read one query file's text and metadata."""
     meta = parse_header(text)
     params = tuple(_param(p, f"{name}.rq") for p in meta.get("param", []))
-    page = meta.get("page", [None])[0]
-    if page is not None and not {"offset", "limit"} <= {p.name for p in params}:
+    # "# page: VARIABLE" or "# page: VARIABLE LISTING"
+    page, _, listing = meta.get("page", [""])[0].partition(" ")
+    listing = listing.strip() or None
+    names = {p.name for p in params}
+    if page and not {"offset", "limit"} <= names:
         raise QueryError(f"{name}.rq: a paged query needs the parameters offset and limit")
+    if listing:
+        unknown = set(re.findall(r"\{(\w+)\}", listing)) - names
+        if unknown or set("{}") & set(re.sub(r"\{\w+\}", "", listing)):
+            raise QueryError(f"{name}.rq: the listing {listing!r} names an unknown parameter")
     return CannedQuery(
-        name, meta.get("title", [name])[0], meta.get("description", [""])[0], params, text, page
+        name,
+        meta.get("title", [name])[0],
+        meta.get("description", [""])[0],
+        params,
+        text,
+        page or None,
+        listing,
     )
 
 
@@ -188,10 +206,13 @@ def bindings(query: CannedQuery, given: dict[str, str]) -> dict[str, Bound]:
         offset, limit = int(out["offset"].value), int(out["limit"].value)
         if offset < 0 or not 1 <= limit <= MAX_PAGE:
             raise QueryError(f"a page starts at 0 or more and holds 1 to {MAX_PAGE} rows")
-        integer = ox.NamedNode(PARAM_TYPES["integer"])
-        out[query.page] = [
-            ox.Literal(str(i), datatype=integer) for i in range(offset, offset + limit)
-        ]
+        positions = range(offset, offset + limit)
+        if query.listing:
+            listing = re.sub(r"\{(\w+)\}", lambda m: out[m.group(1)].value, query.listing)
+            out[query.page] = [ox.Literal(f"{listing}/{i}") for i in positions]
+        else:
+            integer = ox.NamedNode(PARAM_TYPES["integer"])
+            out[query.page] = [ox.Literal(str(i), datatype=integer) for i in positions]
     return out
 
 
@@ -259,8 +280,47 @@ def run_query(store, text: str, bound: dict | None = None) -> tuple[list[str], l
 def run_canned(
     store, name: str, given: dict[str, str] | None = None
 ) -> tuple[list[str], list[list[object]]]:
-    """Run canned query ``name`` with parameters ``given`` on an embedded store."""
+    """Run canned query ``name`` with parameters ``given`` on an embedded store (one
+    page of a paged query: see :func:`every_page`)."""
     return run_query(store, *prepare(name, given))
+
+
+Runner = Callable[[str, dict[str, Bound]], tuple[list[str], list[list[object]]]]
+
+
+def every_page(
+    run: Runner, query: CannedQuery, given: dict[str, str] | None = None, size: int = MAX_PAGE
+) -> tuple[list[str], list[list[object]]]:
+    """Every row of ``query`` from the page ``given`` starts at (offset 0 unless
+    given) to the end, read ``size`` positions at a time by ``run(text, bound)``
+    (``run_query`` bound to a store, or an endpoint's ``select``) until a page comes
+    back short; a query that is not paged is run once."""
+    given = dict(given or {})
+    if not query.page:
+        return run(query.text, bindings(query, given))
+    offset = int(given.pop("offset", 0) or 0)
+    given["limit"] = str(size)
+    variables: list[str] = []
+    rows: list[list[object]] = []
+    while True:
+        variables, page = run(query.text, bindings(query, {**given, "offset": str(offset)}))
+        rows += page
+        # every position has a row or more (the institution timeline gives each
+        # institution's actions): fewer rows than positions is the end
+        if len(page) < size:
+            return variables, rows
+        offset += size
+
+
+def run_all(
+    store, name: str, given: dict[str, str] | None = None, size: int = MAX_PAGE
+) -> tuple[list[str], list[list[object]]]:
+    """Every row of canned query ``name`` on an embedded store: all its pages, read
+    ``size`` positions at a time."""
+    query = catalogue().get(name)
+    if query is None:
+        raise QueryError(f"no canned query {name!r} (see `coopgraph query --list`)")
+    return every_page(lambda text, bound: run_query(store, text, bound), query, given, size)
 
 
 def prepare(name: str, given: dict[str, str] | None = None) -> tuple[str, dict[str, Bound]]:

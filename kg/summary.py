@@ -95,6 +95,9 @@ READ = KEPT | {RDF.type, PROV.wasDerivedFrom}
 REFERENCES = (CG.buildsOn, CG.runsInParallelWith, CG.relatedAction)
 #: The scheme of the themes the network reads.
 THEME_SCHEME = URIRef(f"{BASE}theme")
+#: The fewest distinct actions an institution is the partner of to be in the
+#: institution timeline (which lists those of its actions that have a title).
+TIMELINE_MIN = 2
 
 
 # -- SPARQL's order, joins and extremes -------------------------------------------------
@@ -416,12 +419,13 @@ class SummaryAccumulator:
         for event, named in self._facts[CG.forAction].items():
             for action in _members(named):
                 events_for[action].add(event)
-        for action in actions:
+        for position, action in enumerate(actions):
             year = self._year(action)
             yield from self._action_row(
                 action, titles[action], starts[action], year, events_for.get(action, set())
             )
             row = summary_iri("action", action)
+            yield row, CG.iriRank, Literal(position)
             if action in title_rank:
                 yield row, CG.titleRank, Literal(title_rank[action])
                 yield row, CG.timelineRank, Literal(timeline_rank[action])
@@ -435,15 +439,27 @@ class SummaryAccumulator:
             )
             for institution in self._objects(CG.partnerInstitution, action):
                 partners_of[institution].add(action)
+        # each filtered listing's actions numbered in the order of their titles
+        listed: Counter[str] = Counter()
+        for action in sorted(titled, key=title_rank.__getitem__):
+            row = summary_iri("action", action)
+            for listing in self._listings(action):
+                yield row, CG.listPosition, Literal(f"{listing}/{listed[listing]}")
+                listed[listing] += 1
         institutions = sorted(partners_of)
         names = {i: smallest(self._objects(SKOS.prefLabel, i)) for i in institutions}
         name_rank = ranks(institutions, lambda i: (names[i],), "?k0")
-        for institution in institutions:
+        in_timeline = 0
+        for institution in sorted(institutions, key=name_rank.__getitem__):
             yield from self._institution_row(
                 institution, names[institution], len(partners_of[institution])
             )
             row = summary_iri("institution", institution)
             yield row, CG.titleRank, Literal(name_rank[institution])
+            actions_of = partners_of[institution]
+            if len(actions_of) >= TIMELINE_MIN and any(a in title_rank for a in actions_of):
+                yield row, CG.listPosition, Literal(f"institution-timeline/{in_timeline}")
+                in_timeline += 1
         for theme, n in sorted(themes.items()):
             yield from _tally("theme", n, [(CG.summaryTheme, theme)])
         for year, n in sorted(years.items(), key=lambda kv: (kv[0] is None, str(kv[0]))):
@@ -454,6 +470,28 @@ class SummaryAccumulator:
         for (a, b), n in sorted(pairs.items()):
             dims = [(CG.expertCountryCode, a), (CG.expertCountryCode, b)]
             yield from _tally("co-mobilised", n, dims)
+
+    def _listings(self, action: Node) -> list[str]:
+        """The filtered listings ``action`` is in: ``theme/NOTATION`` for each notation
+        of its themes in the theme scheme, ``partner-country/CODE`` and
+        ``expert-country/CODE`` for the alpha-2 codes of its countries, and
+        ``triangular`` when an expert country is outside the EU (only values a query
+        parameter, a plain string, can name)."""
+        themes = {
+            t
+            for t in self._objects(CG.theme, action)
+            if THEME_SCHEME in self._objects(SKOS.inScheme, t)
+        }
+        experts = self._objects(CG.expertCountry, action)
+        found = [f"theme/{n}" for n in _named(self._values(SKOS.notation, themes))]
+        for kind, countries in (
+            ("partner-country", self._objects(CG.partnerCountry, action)),
+            ("expert-country", experts),
+        ):
+            found += [f"{kind}/{code}" for code in _named(self._codes(countries))]
+        if self._codes(self._non_eu(experts)):
+            found.append("triangular")
+        return found
 
     def _year(self, action: Node) -> Literal | None:
         """``COALESCE`` of the first four characters of the smallest start date, then of
@@ -591,6 +629,15 @@ def _oxigraph_order(values: dict[Node, tuple[Node | None, ...]], order: str) -> 
     )
     query = f"SELECT ?n WHERE {{ VALUES (?n {names}) {{ {rows} }} }} ORDER BY {order} ?n"
     return [URIRef(s["n"].value) for s in ox.Store().query(query)]
+
+
+def _named(values: set[Node]) -> list[str]:
+    """The plain strings among ``values`` (those a string parameter matches), sorted."""
+    return sorted(
+        str(v)
+        for v in values
+        if isinstance(v, Literal) and v.language is None and v.datatype in (None, XSD.string)
+    )
 
 
 def summary_iri(kind: str, node: Node) -> URIRef:

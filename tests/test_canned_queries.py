@@ -131,6 +131,8 @@ def test_header_documents_the_query(name):
             # coopgraph turns them into the positions ?page is bound to
             assert f"?{query.page}" in body, f"{name}.rq never uses ?{query.page}"
             continue
+        if query.listing and f"{{{p.name}}}" in query.listing:
+            continue  # a part of the keys of the listing's positions
         assert f"?{p.name}" in body, f"{name}.rq never uses ?{p.name}"
 
 
@@ -562,18 +564,46 @@ def test_bound_string_comes_back_unchanged(value):
     assert rows[0][0].value == value
 
 
-def test_a_page_of_the_action_summary_is_that_slice_of_it(demo_store):
-    from kg.queries import run_canned
+PAGED_BY_ACTION = [
+    (name, given)
+    for name, given in (
+        ("action-summary", {}),
+        ("actions-by-theme", {"theme": "social_dialogue"}),
+        ("actions-by-expert-country", {"country": "ES"}),
+        ("triangular-cooperation", {}),
+    )
+]
+
+
+@pytest.mark.parametrize(("name", "given"), PAGED_BY_ACTION)
+def test_a_page_is_that_slice_of_the_whole_listing(demo_store, name, given):
+    from kg.queries import run_all, run_canned
     from kg.store import EmbeddedStore
 
     db = EmbeddedStore(demo_store[0], read_only=True)
-    variables, full = run_canned(db, "action-summary")
-    assert len(full) >= 20
-    for offset, limit in ((0, 1), (0, 7), (5, 10), (len(full) - 3, 100), (len(full), 5)):
-        given = {"offset": str(offset), "limit": str(limit)}
-        page_variables, page = run_canned(db, "action-summary-page", given)
+    variables, full = run_all(db, name, given)
+    assert len(full) >= 4, name
+    n = len(full)
+    for offset, limit in ((0, 1), (0, 3), (2, 2), (n - 3, 100), (n - 1, 1), (n, 5)):
+        page_given = {**given, "offset": str(offset), "limit": str(limit)}
+        page_variables, page = run_canned(db, name, page_given)
         assert page_variables == variables
         assert page == full[offset : offset + limit], (offset, limit)
+    # every action of the listing once, whatever the page size
+    assert len({row[0] for row in full}) == n
+
+
+def test_a_page_of_the_timeline_holds_whole_institutions(demo_store):
+    from kg.queries import run_all, run_canned
+    from kg.store import EmbeddedStore
+
+    db = EmbeddedStore(demo_store[0], read_only=True)
+    _, full = run_all(db, "institution-timeline")
+    institutions = list(dict.fromkeys(row[0] for row in full))
+    assert len(institutions) >= 2
+    for offset in range(len(institutions) + 1):
+        _, page = run_canned(db, "institution-timeline", {"offset": str(offset), "limit": "1"})
+        assert page == [row for row in full if row[0] in institutions[offset : offset + 1]]
 
 
 @pytest.mark.parametrize("given", [{"limit": "0"}, {"limit": "1001"}, {"offset": "-1"}])
@@ -581,4 +611,17 @@ def test_a_page_out_of_bounds_is_refused(given):
     from kg.queries import QueryError, bindings, catalogue
 
     with pytest.raises(QueryError, match="a page starts at 0"):
-        bindings(catalogue()["action-summary-page"], given)
+        bindings(catalogue()["action-summary"], given)
+
+
+def test_a_listing_names_only_parameters_of_its_query():
+    from kg.queries import QueryError, load_query
+
+    head = (
+        "# title: T\n# param: offset | integer | 0 | 1 | o\n# param: limit | integer | 9 | 1 | l\n"
+    )
+    for listing in ("theme/{theme}", "theme/{theme", "theme}"):
+        with pytest.raises(QueryError, match="listing"):
+            load_query("q", f"{head}# page: key {listing}\nSELECT ?key WHERE {{ }} ORDER BY ?key")
+    query = load_query("q", f"{head}# page: key all\nSELECT ?key WHERE {{ }} ORDER BY ?key")
+    assert (query.page, query.listing) == ("key", "all")
