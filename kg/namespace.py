@@ -55,6 +55,7 @@ class CG(DefinedNamespace):
     demonym: URIRef  # demonym
     earliestStartDate: URIRef  # earliest start date
     endDateText: URIRef  # end date text
+    englishName: URIRef  # English name
     euMember: URIRef  # EU member
     expertCountry: URIRef  # expert country
     expertCountryCode: URIRef  # expert country code
@@ -76,6 +77,7 @@ class CG(DefinedNamespace):
     m49Region: URIRef  # M49 region
     mentionedCountry: URIRef  # mentioned country
     mentionedDate: URIRef  # mentioned date
+    nameText: URIRef  # name text
     nonEuExpertCountryCodes: URIRef  # non-EU expert country codes
     numericCode: URIRef  # ISO 3166-1 numeric code
     partnerCountry: URIRef  # partner country

@@ -13,9 +13,9 @@ has to scan:
   ``cg:programmeIris``...), and its place in the orders the reports sort by
   (``cg:titleRank``, ``cg:timelineRank``):
   sorting on an integer compares no text, which on disk means no string lookups;
-- a ``cg:InstitutionSummary`` per partner institution: its smallest name, its
-  country's code, the number of distinct actions it is the partner of and its place
-  by name;
+- a ``cg:InstitutionSummary`` per partner institution: its smallest name (and, for
+  the network, its smallest English name and smallest name as text), its country's
+  code, the number of distinct actions it is the partner of and its place by name;
 - a ``cg:Tally`` per theme, year, (expert country, partner country) and pair of
   co-mobilised expert countries: the number of distinct actions (``cg:actionCount``).
 
@@ -571,6 +571,14 @@ class SummaryAccumulator:
         yield row, CG.actionCount, Literal(actions)
         if name is not None:
             yield row, CG.summaryTitle, name
+        # the network's columns
+        labels = self._objects(SKOS.prefLabel, institution)
+        english = smallest(label for label in labels if _english(label))
+        if english is not None:
+            yield row, CG.englishName, english
+        text = _text_extreme(labels)
+        if text is not None:
+            yield row, CG.nameText, text
         code = smallest(self._codes(self._objects(CG.country, institution)))
         if code is not None:
             yield row, CG.partnerCountryCode, code
@@ -629,6 +637,12 @@ def _oxigraph_order(values: dict[Node, tuple[Node | None, ...]], order: str) -> 
     )
     query = f"SELECT ?n WHERE {{ VALUES (?n {names}) {{ {rows} }} }} ORDER BY {order} ?n"
     return [URIRef(s["n"].value) for s in ox.Store().query(query)]
+
+
+def _english(term: Node) -> bool:
+    """``LANGMATCHES(LANG(term), "en")``: tagged ``en`` or ``en-*``."""
+    language = term.language if isinstance(term, Literal) else None
+    return bool(language) and language.lower().split("-")[0] == "en"
 
 
 def _named(values: set[Node]) -> list[str]:
