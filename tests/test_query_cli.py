@@ -119,3 +119,25 @@ def test_validate_runs_violation_queries(demo_store, tmp_path):
     result = run("validate", str(bad))
     assert result.exit_code == 1, result.output
     assert "expert-country-is-partner-violation" in result.output
+
+
+def test_a_page_says_where_the_next_starts_and_all_gives_every_row(demo_store):
+    path, _ = demo_store
+    gold = json.loads((ROOT / "corpus" / "gold.json").read_text(encoding="utf-8"))
+    actions = [a for a in gold["actions"] if not a["duplicate_of"]]
+    runner = CliRunner()
+    args = ["query", "action-summary", "--format", "csv", "--store", str(path)]
+    page = runner.invoke(cli, [*args, "--param", "offset=3", "--param", "limit=5"])
+    assert page.exit_code == 0, page.output
+    assert len(list(csv.DictReader(io.StringIO(page.stdout)))) == 5
+    assert "--param offset=8" in page.stderr
+    every = runner.invoke(cli, [*args, "--all"])
+    titles = [r["title"] for r in csv.DictReader(io.StringIO(every.stdout))]
+    assert len(titles) == len(actions) and titles == sorted(titles)
+    assert every.stderr == ""
+    # a listing's pages, walked from an offset
+    rest = runner.invoke(
+        cli, [*args[:1], "actions-by-theme", *args[3:], "--all", "--param", "offset=2"]
+    )
+    whole = runner.invoke(cli, [*args[:1], "actions-by-theme", *args[3:], "--all"])
+    assert rest.stdout.splitlines()[1:] == whole.stdout.splitlines()[3:]
