@@ -450,12 +450,14 @@ class SummaryAccumulator:
         names = {i: smallest(self._objects(SKOS.prefLabel, i)) for i in institutions}
         name_rank = ranks(institutions, lambda i: (names[i],), "?k0")
         in_timeline = 0
+        iri_rank = {institution: n for n, institution in enumerate(institutions)}
         for institution in sorted(institutions, key=name_rank.__getitem__):
             yield from self._institution_row(
                 institution, names[institution], len(partners_of[institution])
             )
             row = summary_iri("institution", institution)
             yield row, CG.titleRank, Literal(name_rank[institution])
+            yield row, CG.iriRank, Literal(iri_rank[institution])
             actions_of = partners_of[institution]
             if len(actions_of) >= TIMELINE_MIN and any(a in title_rank for a in actions_of):
                 yield row, CG.listPosition, Literal(f"institution-timeline/{in_timeline}")
