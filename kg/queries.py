@@ -304,10 +304,14 @@ def every_page(
     thousand pages 420 s). Otherwise the pages are read ``size`` positions
     (:data:`MAX_PAGE` unless given) at a time until one comes back short."""
     given = dict(given or {})
-    offset = int(given.pop("offset", 0) or 0)
-    if not query.page or (offset == 0 and size is None and not query.listing):
-        bound = bindings(query, given)
-        bound.pop(query.page or "", None)
+    if query.page:
+        given.pop("limit", None)  # the pages' size is ``size``
+    bound = bindings(query, given)
+    if not query.page:
+        return run(query.text, bound)
+    offset = int(bound["offset"].value)
+    if offset == 0 and size is None and not query.listing:
+        del bound[query.page]
         return run(query.text, bound)
     size = size or MAX_PAGE
     given["limit"] = str(size)
