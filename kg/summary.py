@@ -11,11 +11,14 @@ has to scan:
   each, for filters), and the columns the reports and the network show, already
   sorted and joined (``cg:expertCountryCodes "ES FR"``, ``cg:partnerInstitutionNames``,
   ``cg:programmeIris``...), and its place in the orders the reports sort by
-  (``cg:titleRank``, ``cg:timelineRank``):
+  (``cg:titleRank``, ``cg:timelineRank``, ``cg:iriRank``):
   sorting on an integer compares no text, which on disk means no string lookups;
+  and its place in each filtered listing it is in (``cg:listPosition
+  "theme/green_jobs/17"``), by which a paged report looks up its page's rows alone;
 - a ``cg:InstitutionSummary`` per partner institution: its smallest name (and, for
   the network, its smallest English name and smallest name as text), its country's
-  code, the number of distinct actions it is the partner of and its place by name;
+  code, the number of distinct actions it is the partner of, its place by name and
+  by IRI and, with two actions or more, in the institution timeline;
 - a ``cg:Tally`` per theme, year, (expert country, partner country) and pair of
   co-mobilised expert countries: the number of distinct actions (``cg:actionCount``).
 
