@@ -476,17 +476,17 @@ class SummaryAccumulator:
             dims = [(CG.expertCountryCode, a), (CG.expertCountryCode, b)]
             yield from _tally("co-mobilised", n, dims)
 
+    def _in_scheme(self, themes: set[Node]) -> set[Node]:
+        """The ``themes`` in the theme scheme (those the network and the listings read)."""
+        return {t for t in themes if THEME_SCHEME in self._objects(SKOS.inScheme, t)}
+
     def _listings(self, action: Node) -> list[str]:
         """The filtered listings ``action`` is in: ``theme/NOTATION`` for each notation
         of its themes in the theme scheme, ``partner-country/CODE`` and
         ``expert-country/CODE`` for the alpha-2 codes of its countries, and
         ``triangular`` when an expert country is outside the EU (only values a query
         parameter, a plain string, can name)."""
-        themes = {
-            t
-            for t in self._objects(CG.theme, action)
-            if THEME_SCHEME in self._objects(SKOS.inScheme, t)
-        }
+        themes = self._in_scheme(self._objects(CG.theme, action))
         experts = self._objects(CG.expertCountry, action)
         found = [f"theme/{n}" for n in _named(self._values(SKOS.notation, themes))]
         for kind, countries in (
@@ -540,7 +540,7 @@ class SummaryAccumulator:
             codes |= self._values(CG.actionCode, self._objects(relation, action))
         starts = self._objects(SCHEMA.startDate, action)
         sources = _members(self._derived.get(action))
-        in_scheme = {t for t in themes if THEME_SCHEME in self._objects(SKOS.inScheme, t)}
+        in_scheme = self._in_scheme(themes)
         events = events | self._objects(CG.heldEvent, action)
         programmes = self._objects(CG.programme, action) | self._values(CG.programme, events)
         columns = (

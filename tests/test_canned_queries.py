@@ -565,13 +565,10 @@ def test_bound_string_comes_back_unchanged(value):
 
 
 PAGED_BY_ACTION = [
-    (name, given)
-    for name, given in (
-        ("action-summary", {}),
-        ("actions-by-theme", {"theme": "social_dialogue"}),
-        ("actions-by-expert-country", {"country": "ES"}),
-        ("triangular-cooperation", {}),
-    )
+    ("action-summary", {}),
+    ("actions-by-theme", {"theme": "social_dialogue"}),
+    ("actions-by-expert-country", {"country": "ES"}),
+    ("triangular-cooperation", {}),
 ]
 
 

@@ -367,6 +367,40 @@ def test_rewritten_query_has_no_grouping(name):
     assert "GROUP BY" not in text and "GROUP_CONCAT" not in text, name
 
 
+def _with_summary(graphs: dict[URIRef, Graph]) -> SimpleNamespace:
+    """An in-memory store holding ``graphs`` and their summary graph, for queries."""
+    store = ox.Store()
+    for name, graph in {**graphs, SUMMARY_GRAPH: summary_graph(graphs)}.items():
+        data = graph.serialize(format="nt").encode()
+        store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
+    return SimpleNamespace(ox=store)
+
+
+def test_a_theme_outside_the_theme_scheme_lists_no_action():
+    # as the original queries read it: actions-by-theme names concepts of the theme
+    # scheme, the network's theme column their notations
+    graph = Graph().parse(
+        format="turtle",
+        data="""@prefix cg: <https://w3id.org/coopgraph/ontology#> .
+        @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        <http://x/a> a cg:Action ; <http://purl.org/dc/terms/title> "A" ;
+            cg:theme <http://x/in>, <http://x/out> .
+        <http://x/in> skos:notation "in" ; skos:inScheme <https://w3id.org/coopgraph/id/theme> .
+        <http://x/out> skos:notation "out" ; skos:inScheme <http://x/other-scheme> .""",
+    )
+    db = _with_summary({URIRef("http://x/graph"): graph})
+    for name, given_ in (
+        ("actions-by-theme", {"theme": "in"}),
+        ("actions-by-theme", {"theme": "out"}),
+        ("network-actions", {}),
+    ):
+        reference = load_query(name, (REFERENCES / f"{name}.rq").read_text(encoding="utf-8"))
+        expected = run_query(db, reference.text, bindings(reference, given_))[1]
+        assert _terms(run_all(db, name, given_)[1]) == _terms(expected), (name, given_)
+    assert run_all(db, "actions-by-theme", {"theme": "in"})[1]
+    assert not run_all(db, "actions-by-theme", {"theme": "out"})[1]
+
+
 INSTITUTION_LABELS = st.lists(
     st.builds(
         lambda t, lang: Literal(t, lang=lang) if lang else Literal(t),
@@ -389,7 +423,6 @@ def test_institution_names_are_those_the_original_network_query_gives(documents)
     # names in several languages and variants of "en", spread over documents, some
     # institutions with no name or no country: the summary's columns give the rows the
     # original grouping gave
-    store = ox.Store()
     graphs = {}
     for d, institutions in enumerate(documents):
         graph = Graph()
@@ -406,11 +439,7 @@ def test_institution_names_are_those_the_original_network_query_gives(documents)
                 graph.add((institution, URIRef(CG + "country"), country))
                 graph.add((country, URIRef(CG + "alpha2"), Literal(code)))
         graphs[URIRef(f"http://x/graph{d}")] = graph
-    graphs[SUMMARY_GRAPH] = summary_graph(graphs)
-    for name, graph in graphs.items():
-        data = graph.serialize(format="nt").encode()
-        store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
-    db = SimpleNamespace(ox=store)
+    db = _with_summary(graphs)
     name = "network-partner-institutions"
     reference = (REFERENCES / f"{name}.rq").read_text(encoding="utf-8")
-    assert _terms(run_canned(db, name)[1]) == _terms(run_query(db, reference)[1])
+    assert _terms(run_all(db, name)[1]) == _terms(run_query(db, reference)[1])
