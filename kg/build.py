@@ -392,6 +392,7 @@ def build(
             # the summary stage is the build's largest, and they held 300 MB each
             findings = findings_graph(orgs.findings)
             staging.load_graph(FINDINGS_GRAPH, findings)
+            summary.add(findings)  # (for the data-quality rows)
             for name, graph in vocabulary_graphs().items():
                 summary.add(graph)
                 staging.load_graph(name, graph)

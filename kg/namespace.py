@@ -29,6 +29,7 @@ class CG(DefinedNamespace):
     Programme: URIRef  # Programme
     Region: URIRef  # Region
     Report: URIRef  # Report
+    ReviewItem: URIRef  # Review item
     Seminar: URIRef  # Seminar
     SourceDocument: URIRef  # Source document
     StatedFigure: URIRef  # Stated figure
@@ -86,11 +87,15 @@ class CG(DefinedNamespace):
     partnerInstitution: URIRef  # partner institution
     partnerInstitutionIris: URIRef  # partner institution IRIs
     partnerInstitutionNames: URIRef  # partner institution names
+    problemDetail: URIRef  # problem detail
+    problemKind: URIRef  # problem kind
     programme: URIRef  # programme
     programmeIris: URIRef  # programme IRIs
     quote: URIRef  # quote
     rawValue: URIRef  # raw value
     relatedAction: URIRef  # related action
+    reviewOf: URIRef  # review of
+    reviewRank: URIRef  # review rank
     rule: URIRef  # rule
     runsInParallelWith: URIRef  # runs in parallel with
     schemeThemeNotations: URIRef  # scheme theme notations

@@ -19,6 +19,10 @@ has to scan:
   the network, its smallest English name and smallest name as text), its country's
   code, the number of distinct actions it is the partner of, its place by name and
   by IRI and, with two actions or more, in the institution timeline;
+- a ``cg:ReviewItem`` per row of the data-quality report: the action, the kind of
+  problem, the detail and the row's place in the report (``cg:reviewRank``), made from
+  the actions' facts and the findings (``cg:Finding``) about them or their partner
+  institutions;
 - a ``cg:Tally`` per theme, year, (expert country, partner country) and pair of
   co-mobilised expert countries: the number of distinct actions (``cg:actionCount``).
 
@@ -35,12 +39,14 @@ strings that share one), dates and years as ``STR``/``SUBSTR`` give them. A valu
 is not a string or a language-tagged string (a date, say) is compared by Oxigraph
 itself.
 
-Two readings differ from the union, on purpose, so that a million actions' facts fit
-in memory: a ``prov:wasDerivedFrom`` statement about a node typed in the same graph,
-but not as ``cg:Action``, is not kept (the sources are read for actions alone); and no
-statement about a node typed there as evidence or an expert mobilisation (:data:`UNREAD`,
-and not ``cg:Action``) is kept. Evidence and mobilisations are most of a graph's nodes,
-and the summary reads neither.
+Three readings differ from the union, on purpose, so that a million actions' facts fit
+in memory: a finding's kind, subject and comment are read from the graph that types it
+``cg:Finding`` (every graph the build writes says them together); a
+``prov:wasDerivedFrom`` statement about a node typed in the same graph, but not as
+``cg:Action``, is not kept (the sources are read for actions alone); and no statement
+about a node typed there as evidence or an expert mobilisation (:data:`UNREAD`, and not
+``cg:Action``) is kept. Evidence and mobilisations are most of a graph's nodes, and the
+summary reads neither.
 """
 
 from __future__ import annotations
@@ -51,7 +57,7 @@ from functools import lru_cache
 from itertools import combinations
 
 import pyoxigraph as ox
-from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 from rdflib.term import Node
 
@@ -60,7 +66,9 @@ from kg.namespace import CG
 from kg.triples import Terms
 
 # looked up once each (the summary writes a dozen terms for each of a million rows)
-CG, RDF, XSD, DCTERMS, PROV, SKOS = map(Terms, (CG, RDF, XSD, DCTERMS, PROV, SKOS))  # type: ignore[assignment]
+CG, RDF, RDFS, XSD, DCTERMS, PROV, SKOS = map(  # type: ignore[assignment]
+    Terms, (CG, RDF, RDFS, XSD, DCTERMS, PROV, SKOS)
+)
 SCHEMA = Terms(Namespace("https://schema.org/"))
 Triple = tuple[Node, Node, Node]
 
@@ -92,8 +100,12 @@ KEPT = frozenset(
         CG.heldEvent,
     }
 )
-#: Every predicate :meth:`SummaryAccumulator.add` looks at.
-READ = KEPT | {RDF.type, PROV.wasDerivedFrom}
+#: The statements of a finding (``cg:Finding``) the data-quality rows are made of, kept
+#: about the nodes the same graph types as findings.
+FINDING = frozenset({CG.findingKind, CG.about, RDFS.comment})
+#: Every predicate :meth:`SummaryAccumulator.add` looks at (of ``dcterms:description``,
+#: only whether a node has one).
+READ = KEPT | FINDING | {RDF.type, PROV.wasDerivedFrom, DCTERMS.description}
 #: The relations through which an action states the codes of other actions.
 REFERENCES = (CG.buildsOn, CG.runsInParallelWith, CG.relatedAction)
 #: The scheme of the themes the network reads.
@@ -279,7 +291,9 @@ def _members(values: Values | None) -> set[Node]:
 UNREAD = frozenset({CG.Evidence, CG.ExpertMobilisation, CG.TriangularMobilisation})
 _UNREAD_TEXT = frozenset(str(c) for c in UNREAD)
 _KEPT_BY_TEXT = {str(p): p for p in KEPT}
+_FINDING_BY_TEXT = {str(p): p for p in FINDING}
 _TYPE, _ACTION, _DERIVED = str(RDF.type), str(CG.Action), str(PROV.wasDerivedFrom)
+_FINDING, _DESCRIPTION = str(CG.Finding), str(DCTERMS.description)
 
 
 class SummaryAccumulator:
@@ -308,8 +322,10 @@ class SummaryAccumulator:
         #: predicate -> subject -> objects
         #: predicate -> subject -> its object, or a set of them when there are several
         #: (most subjects have one value of a predicate, and a set costs 200 bytes)
-        self._facts: dict[Node, dict[Node, Values]] = {p: {} for p in KEPT}
+        self._facts: dict[Node, dict[Node, Values]] = {p: {} for p in KEPT | FINDING}
         self._derived: dict[Node, Values] = {}
+        #: the nodes with a dcterms:description (the text is not kept)
+        self._described: set[Node] = set()
         #: one object per distinct term: a million actions' terms each appear many
         #: times, in many graphs
         self._terms: dict[Node, Node] = {}
@@ -330,6 +346,9 @@ class SummaryAccumulator:
         typed_here: set[Node] = set()
         facts_here: list[Triple] = []
         derived_here: list[tuple[Node, Node]] = []
+        described_here: set[Node] = set()
+        findings_here: set[Node] = set()
+        finding_facts: list[Triple] = []
         # (terms compared as plain strings, in C: an rdflib term compares in Python,
         # and this loop sees every statement of the build)
         for s, p, o in triples:
@@ -345,8 +364,14 @@ class SummaryAccumulator:
                         actions_here.add(s)
                     elif cls in _UNREAD_TEXT:
                         unread_here.add(s)
+                    elif cls == _FINDING:
+                        findings_here.add(s)
             elif key == _DERIVED:
                 derived_here.append((s, o))
+            elif key == _DESCRIPTION:
+                described_here.add(s)
+            elif key in _FINDING_BY_TEXT:
+                finding_facts.append((_FINDING_BY_TEXT[key], s, o))
         intern = self._intern
         self._actions |= {intern(s) for s in actions_here}
         skip = unread_here - actions_here
@@ -354,6 +379,10 @@ class SummaryAccumulator:
         for p, s, o in facts_here:
             if s not in skip:
                 _put(facts[p], intern(s), intern(_plain(o)))
+        for p, s, o in finding_facts:
+            if s in findings_here:
+                _put(facts[p], intern(s), intern(_plain(o)))
+        self._described |= {intern(s) for s in described_here - skip}
         # the sources are read for actions alone: a node typed here, but not as an
         # action, is not one
         skip = typed_here - actions_here
@@ -366,6 +395,7 @@ class SummaryAccumulator:
         added here."""
         intern = self._intern
         self._actions |= {intern(a) for a in other._actions}
+        self._described |= {intern(d) for d in other._described}
         for predicate, subjects in other._facts.items():
             mine = self._facts[predicate]
             for subject, objects in subjects.items():
@@ -465,6 +495,7 @@ class SummaryAccumulator:
             if len(actions_of) >= TIMELINE_MIN and any(a in title_rank for a in actions_of):
                 yield row, CG.listPosition, Literal(f"institution-timeline/{in_timeline}")
                 in_timeline += 1
+        yield from self._review(actions, partners_of)
         for theme, n in sorted(themes.items()):
             yield from _tally("theme", n, [(CG.summaryTheme, theme)])
         for year, n in sorted(years.items(), key=lambda kv: (kv[0] is None, str(kv[0]))):
@@ -475,6 +506,57 @@ class SummaryAccumulator:
         for (a, b), n in sorted(pairs.items()):
             dims = [(CG.expertCountryCode, a), (CG.expertCountryCode, b)]
             yield from _tally("co-mobilised", n, dims)
+
+    def _review(self, actions: list[Node], partners_of: dict[Node, set[Node]]) -> Iterator[Triple]:
+        """The rows of the data-quality report (``cg:ReviewItem``), numbered in its order
+        (action IRI, kind of problem, detail): each value as the report's original query
+        computes it, ``CONCAT`` giving a simple literal and no row's detail when a part
+        is not a string."""
+        items: set[tuple[Node, str, Node | None]] = set()
+        for action in actions:
+            partners = self._objects(CG.partnerCountry, action)
+            if not partners:
+                institutions = self._objects(CG.partnerInstitution, action)
+                names = joined(self._values(SKOS.prefLabel, institutions), " | ")
+                # (no name: GROUP_CONCAT of an unbound value, an error)
+                detail = None if names is None else Literal(f"partner institution: {names}")
+                items.add((action, "unknown-partner-country", detail))
+            codes = self._codes(partners)
+            if len(codes) > 1:
+                detail = f"partner countries: {joined(codes, ' ')}"
+                items.add((action, "conflicting-evidence", Literal(detail)))
+            if action not in self._described:
+                for title in self._objects(DCTERMS.title, action) or {Literal("")}:
+                    items.add((action, "no-description", title))
+        for finding, kinds in self._facts[CG.findingKind].items():
+            comments: set[Node | None] = set(self._objects(RDFS.comment, finding)) or {None}
+            for about in self._objects(CG.about, finding):
+                on = partners_of.get(about, set()) | ({about} & self._actions)
+                for kind in _members(kinds):
+                    for comment in comments:
+                        detail = _finding_detail(kind, comment, about)
+                        items.update((action, "conflicting-evidence", detail) for action in on)
+        nodes = {}
+        for action, kind, detail in items:
+            key = "" if detail is None else detail.n3()
+            nodes[mint("summary", "review", str(action), kind, key, readable=kind)] = (
+                action,
+                kind,
+                detail,
+            )
+        order = ranks(
+            list(nodes),
+            lambda n: (Literal(str(nodes[n][0])), Literal(nodes[n][1]), nodes[n][2]),
+            "?k0 ?k1 ?k2",
+        )
+        for node in sorted(nodes, key=order.__getitem__):
+            action, kind, detail = nodes[node]
+            yield node, RDF.type, CG.ReviewItem
+            yield node, CG.reviewOf, action
+            yield node, CG.problemKind, Literal(kind)
+            if detail is not None:
+                yield node, CG.problemDetail, detail
+            yield node, CG.reviewRank, Literal(order[node])
 
     def _in_scheme(self, themes: set[Node]) -> set[Node]:
         """The ``themes`` in the theme scheme (those the network and the listings read)."""
@@ -642,6 +724,17 @@ def _oxigraph_order(values: dict[Node, tuple[Node | None, ...]], order: str) -> 
     )
     query = f"SELECT ?n WHERE {{ VALUES (?n {names}) {{ {rows} }} }} ORDER BY {order} ?n"
     return [URIRef(s["n"].value) for s in ox.Store().query(query)]
+
+
+def _finding_detail(kind: Node, comment: Node | None, about: Node) -> Literal | None:
+    """``CONCAT(?kind, ": ", COALESCE(?comment, STR(?about)))``: None (an error) when a
+    part is not a string."""
+    said = comment
+    if said is None and not isinstance(about, BNode):
+        said = Literal(str(about))
+    if said is None or not (_is_string(kind) and _is_string(said)):
+        return None
+    return Literal(f"{kind}: {said}")
 
 
 def _english(term: Node) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
-from collections import Counter
+from collections import Counter, defaultdict
 from types import SimpleNamespace
 
 import pyoxigraph as ox
@@ -21,11 +21,14 @@ from click.testing import CliRunner
 from conftest import SEEDS, SEEDS_GOLD
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from rdflib import Graph, URIRef
 
 from kg.cli import cli
+from kg.iri import SUMMARY_GRAPH
 from kg.queries import Param, bind, catalogue, run_canned, run_query, term
 from kg.resources import resource_dir
 from kg.store import EmbeddedStore
+from kg.summary import from_oxigraph, summary_graph
 
 QUERIES = resource_dir("queries")
 README = QUERIES / "README.md"
@@ -80,6 +83,18 @@ def memory_store(trig: str) -> SimpleNamespace:
         db.load(path=path, format=ox.RdfFormat.TURTLE, to_graph=vocabularies)
     db.load(trig.encode("utf-8"), format=ox.RdfFormat.TRIG)
     return SimpleNamespace(ox=db)
+
+
+def summarised(db: SimpleNamespace) -> SimpleNamespace:
+    """``db`` (a :func:`memory_store`) with the summary graph of its graphs added, as a
+    build writes it."""
+    graphs: dict[URIRef, Graph] = defaultdict(Graph)
+    for quad in db.ox:
+        triple = (from_oxigraph(quad.subject), from_oxigraph(quad.predicate))
+        graphs[URIRef(quad.graph_name.value)].add((*triple, from_oxigraph(quad.object)))
+    data = summary_graph(graphs).serialize(format="nt").encode("utf-8")
+    db.ox.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(SUMMARY_GRAPH)))
+    return db
 
 
 PREFIXES = """
@@ -266,9 +281,10 @@ def test_violation_reports_the_fault(name):
 
 
 def test_data_quality_reports_findings_and_two_partner_countries():
-    db = memory_store(
-        PREFIXES
-        + """
+    db = summarised(
+        memory_store(
+            PREFIXES
+            + """
 graph:doc {
   action:a a cg:Action ; dcterms:title "A" ; dcterms:description "..." ;
       cg:partnerInstitution organisation:ministry ;
@@ -285,6 +301,7 @@ graph:findings {
       cg:about action:b ; rdfs:comment "Capacity bulding" .
 }
 """
+        )
     )
     assert table(db, "data-quality") == [
         {
