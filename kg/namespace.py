@@ -110,6 +110,7 @@ class CG(DefinedNamespace):
     summaryTheme: URIRef  # summary theme
     summaryTitle: URIRef  # summary title
     tallyKind: URIRef  # tally kind
+    tallyRank: URIRef  # tally rank
     theme: URIRef  # theme
     themeNotations: URIRef  # theme notations
     timelineRank: URIRef  # timeline rank

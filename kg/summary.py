@@ -500,9 +500,20 @@ class SummaryAccumulator:
             yield from _tally("theme", n, [(CG.summaryTheme, theme)])
         for year, n in sorted(years.items(), key=lambda kv: (kv[0] is None, str(kv[0]))):
             yield from _tally("year", n, [] if year is None else [(CG.year, year)])
+        # the corridors numbered strongest first, as the matrix report lists them
+        matrix = {
+            _tally_iri("expert-partner", _corridor(expert, partner)): (n, expert, partner)
+            for (expert, partner), n in corridors.items()
+        }
+        strongest = ranks(
+            list(matrix),
+            lambda t: (Literal(matrix[t][0]), matrix[t][1], matrix[t][2]),
+            "DESC(?k0) ?k1 ?k2",
+        )
         for (expert, partner), n in sorted(corridors.items()):
-            dims = [(CG.expertCountryCode, expert), (CG.partnerCountryCode, partner)]
-            yield from _tally("expert-partner", n, dims)
+            node = _tally_iri("expert-partner", _corridor(expert, partner))
+            yield from _tally("expert-partner", n, _corridor(expert, partner))
+            yield node, CG.tallyRank, Literal(strongest[node])
         for (a, b), n in sorted(pairs.items()):
             dims = [(CG.expertCountryCode, a), (CG.expertCountryCode, b)]
             yield from _tally("co-mobilised", n, dims)
@@ -764,10 +775,18 @@ def summary_iri(kind: str, node: Node) -> URIRef:
     return mint("summary", kind, str(node), readable=f"{kind} {tail}")
 
 
-def _tally(kind: str, count: int, dimensions: list[tuple[URIRef, Node]]) -> Iterator[Triple]:
+def _corridor(expert: Node, partner: Node) -> list[tuple[URIRef, Node]]:
+    return [(CG.expertCountryCode, expert), (CG.partnerCountryCode, partner)]
+
+
+def _tally_iri(kind: str, dimensions: list[tuple[URIRef, Node]]) -> URIRef:
     key = [kind, *(f"{p}={v}" for p, v in dimensions)]
     readable = " ".join([kind, *(str(v).rsplit("/", 1)[-1] for _, v in dimensions)])
-    node = mint("summary", "tally", *key, readable=readable)
+    return mint("summary", "tally", *key, readable=readable)
+
+
+def _tally(kind: str, count: int, dimensions: list[tuple[URIRef, Node]]) -> Iterator[Triple]:
+    node = _tally_iri(kind, dimensions)
     yield node, RDF.type, CG.Tally
     yield node, CG.tallyKind, Literal(kind)
     yield node, CG.actionCount, Literal(count)

@@ -40,7 +40,7 @@ from kg.network import (
     select,
     write_back,
 )
-from kg.queries import catalogue, run_canned, run_query, violation_rows
+from kg.queries import catalogue, run_all, run_canned, run_query, violation_rows
 from kg.store import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -338,7 +338,7 @@ def test_expert_country_weights_agree_with_sparql(seeds, demo):
 def test_edges_agree_with_the_matrix_and_co_mobilisation_queries(seeds):
     db, data = seeds
     G, C = bipartite(data), comobilisation(data)
-    _, rows = run_canned(db, "expert-partner-matrix")
+    _, rows = run_all(db, "expert-partner-matrix")
     matrix = {(r[0].value, r[1].value): int(r[2].value) for r in rows}
     assert matrix == {(u, v): w for u, v, w in G.edges(data="weight")}
     _, rows = run_canned(db, "co-mobilised-countries")
