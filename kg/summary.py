@@ -501,18 +501,16 @@ class SummaryAccumulator:
         for year, n in sorted(years.items(), key=lambda kv: (kv[0] is None, str(kv[0]))):
             yield from _tally("year", n, [] if year is None else [(CG.year, year)])
         # the corridors numbered strongest first, as the matrix report lists them
-        matrix = {
-            _tally_iri("expert-partner", _corridor(expert, partner)): (n, expert, partner)
-            for (expert, partner), n in corridors.items()
-        }
+        matrix = {c: _tally_iri("expert-partner", _corridor(*c)) for c in corridors}
+        corridor_of = {node: c for c, node in matrix.items()}
         strongest = ranks(
-            list(matrix),
-            lambda t: (Literal(matrix[t][0]), matrix[t][1], matrix[t][2]),
+            list(corridor_of),
+            lambda node: (Literal(corridors[corridor_of[node]]), *corridor_of[node]),
             "DESC(?k0) ?k1 ?k2",
         )
-        for (expert, partner), n in sorted(corridors.items()):
-            node = _tally_iri("expert-partner", _corridor(expert, partner))
-            yield from _tally("expert-partner", n, _corridor(expert, partner))
+        for corridor, n in sorted(corridors.items()):
+            node = matrix[corridor]
+            yield from _tally("expert-partner", n, _corridor(*corridor), node)
             yield node, CG.tallyRank, Literal(strongest[node])
         for (a, b), n in sorted(pairs.items()):
             dims = [(CG.expertCountryCode, a), (CG.expertCountryCode, b)]
@@ -785,8 +783,10 @@ def _tally_iri(kind: str, dimensions: list[tuple[URIRef, Node]]) -> URIRef:
     return mint("summary", "tally", *key, readable=readable)
 
 
-def _tally(kind: str, count: int, dimensions: list[tuple[URIRef, Node]]) -> Iterator[Triple]:
-    node = _tally_iri(kind, dimensions)
+def _tally(
+    kind: str, count: int, dimensions: list[tuple[URIRef, Node]], node: URIRef | None = None
+) -> Iterator[Triple]:
+    node = node or _tally_iri(kind, dimensions)
     yield node, RDF.type, CG.Tally
     yield node, CG.tallyKind, Literal(kind)
     yield node, CG.actionCount, Literal(count)
