@@ -217,13 +217,15 @@ def test_data_quality_has_the_findings_of_documents_and_of_the_corpus(tmp_path, 
     import kg.build
     from kg.resolve import Finding
 
+    docs = tmp_path / "docs"
+    docs.mkdir()
     for name, title, assistance, country, experts in (
         ("a.txt", "Risk-based labour inspection", "Capacity bulding of staf", "Peru", "Spain"),
         ("b.txt", "Green skills for job counsellors", "Capacity building", "Colombia", "France"),
         ("c.txt", "A youth employment pilot", "Capacity building", "Colombia", "Italy"),
     ):
         text = BULLET.format(title=title, assistance=assistance, country=country, experts=experts)
-        (tmp_path / name).write_text(text, encoding="utf-8")
+        (docs / name).write_text(text, encoding="utf-8")
     resolve = kg.build.resolve_organisations
 
     def with_a_conflict(index):
@@ -234,7 +236,7 @@ def test_data_quality_has_the_findings_of_documents_and_of_the_corpus(tmp_path, 
 
     monkeypatch.setattr(kg.build, "resolve_organisations", with_a_conflict)
     store = tmp_path / "store"
-    build([tmp_path], store=store, clean=True, workers=1)
+    build([docs], store=store, clean=True, workers=1)
     db = EmbeddedStore(store, read_only=True)
     rows = [tuple(t.value for t in row) for row in run_all(db, "data-quality")[1]]
     titles = {row[0].value: row[1].value for row in run_all(db, "action-summary")[1]}
