@@ -355,6 +355,7 @@ def query(
         QueryError,
         bindings,
         catalogue,
+        check_summary,
         every_page,
         load_query,
         run_query,
@@ -388,6 +389,7 @@ def query(
         if all_pages:
             variables, rows = every_page(run, canned, given)
         else:
+            check_summary(run, canned)
             variables, rows = run(canned.text, bound)
     except (QueryError, SyntaxError) as err:
         raise CoopgraphError(str(err)) from err
@@ -497,6 +499,7 @@ def export(store, fmt, out, include, frame, embed_context, description, timestam
     """
     from kg.export import ExportError, parse_parts
     from kg.publish import export as run_export
+    from kg.queries import QueryError
 
     target = None if str(out) == "-" else out
     try:
@@ -510,7 +513,7 @@ def export(store, fmt, out, include, frame, embed_context, description, timestam
             description=description,
             timestamp=timestamp,
         )
-    except (ExportError, OSError) as err:
+    except (ExportError, QueryError, OSError) as err:  # (the CSV reads the summary graph)
         raise CoopgraphError(str(err)) from err
     where = str(summary.out) if summary.out else "standard output"
     what = f"{summary.triples:,} triples from {summary.graphs} graphs"

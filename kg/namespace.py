@@ -105,6 +105,7 @@ class CG(DefinedNamespace):
     statedActionCodes: URIRef  # stated action codes
     summarises: URIRef  # summarises
     summaryExpertCountry: URIRef  # summary expert country
+    summaryFormat: URIRef  # summary format
     summaryPartnerCountry: URIRef  # summary partner country
     summaryPartnerInstitution: URIRef  # summary partner institution
     summaryTheme: URIRef  # summary theme

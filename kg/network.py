@@ -41,7 +41,7 @@ import networkx as nx
 
 from kg import analytics
 from kg.iri import ANALYTICS_GRAPH as ANALYTICS_GRAPH_IRI
-from kg.queries import catalogue, run_query
+from kg.queries import Runner, catalogue, run_query, summary_problem
 
 ID = "https://w3id.org/coopgraph/id/"
 CG = "https://w3id.org/coopgraph/ontology#"
@@ -61,7 +61,8 @@ class FilterError(ValueError):
 
 
 class NoSummaryError(ValueError):
-    """A store holding actions but no summary graph, where the network reads them."""
+    """A store holding actions but no summary graph that this coopgraph reads (none,
+    or one an older build wrote), where the network reads them."""
 
 
 # -- data ------------------------------------------------------------------------------
@@ -273,16 +274,15 @@ def _select(store, name: str) -> list[dict[str, Any]]:
     return _rows(store, unordered(catalogue()[name].text))
 
 
-def _rows(store, text: str) -> list[dict[str, Any]]:
+def _runner(store) -> Runner:
     if hasattr(store, "select"):  # a kg.endpoint.RemoteStore
-        variables, rows = store.select(text, {})
-    else:
-        variables, rows = run_query(store, text)
+        return store.select
+    return lambda text, bound: run_query(store, text, bound)
+
+
+def _rows(store, text: str) -> list[dict[str, Any]]:
+    variables, rows = _runner(store)(text, {})
     return [dict(zip(variables, row, strict=True)) for row in rows]
-
-
-def _has_actions(store) -> bool:
-    return bool(_rows(store, f"SELECT ?action WHERE {{ ?action a <{CG}Action> }} LIMIT 1"))
 
 
 def _text(term) -> str | None:
@@ -331,12 +331,10 @@ def fetch(store) -> Cooperation:
     """Read what the networks need from ``store`` (a :class:`kg.store.EmbeddedStore`,
     a :class:`kg.endpoint.RemoteStore` or anything with ``ox`` or ``select``): the
     :data:`QUERIES`, each run once."""
+    problem = summary_problem(_runner(store))
+    if problem:
+        raise NoSummaryError(f"{problem} (the network reads it)")
     rows = {name: _select(store, name) for name in QUERIES}
-    if not rows["network-actions"] and _has_actions(store):
-        raise NoSummaryError(
-            "the store holds actions but no summary graph, where the network reads them: "
-            "build it again (coopgraph build), or push it with its summary (coopgraph push)"
-        )
     actions = tuple(
         Action(
             iri=row["action"].value,

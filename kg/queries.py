@@ -15,6 +15,10 @@ as typed RDF terms in an inline ``VALUES`` block opening the query's top-level
 in N-Triples syntax, which escapes whatever it holds: a value with quotes, braces or
 SPARQL keywords stays data. Parameters are therefore used at the top level of the
 query's ``WHERE`` clause, not only inside a sub-query.
+
+A query that reads the summary graph says so (``# reads: summary``); it is refused,
+with the reason, on a store whose summary graph an older (or newer) coopgraph wrote,
+or that holds actions but no summary graph (see :func:`summary_problem`).
 """
 
 from __future__ import annotations
@@ -82,6 +86,8 @@ class CannedQuery:
     #: variable is then bound to the keys ``LISTING/N`` of the page's positions (the
     #: listing's ``{name}`` replaced by the parameter's value), not to integers.
     listing: str | None = None
+    #: Whether the query reads the summary graph (``# reads: summary``).
+    summary: bool = False
 
     @property
     def is_violation(self) -> bool:
@@ -146,6 +152,7 @@ def load_query(name: str, text: str) -> CannedQuery:
         text,
         page or None,
         listing,
+        summary=meta.get("reads", [""])[0] == "summary",
     )
 
 
@@ -277,15 +284,62 @@ def run_query(store, text: str, bound: dict | None = None) -> tuple[list[str], l
     return variables, rows
 
 
+Runner = Callable[[str, dict[str, Bound]], tuple[list[str], list[list[object]]]]
+
+
 def run_canned(
     store, name: str, given: dict[str, str] | None = None
 ) -> tuple[list[str], list[list[object]]]:
     """Run canned query ``name`` with parameters ``given`` on an embedded store (one
-    page of a paged query: see :func:`every_page`)."""
-    return run_query(store, *prepare(name, given))
+    page of a paged query: see :func:`every_page`).
+
+    Raises
+    ------
+    QueryError
+        For an unknown query or parameter, or a summary the query cannot read
+        (:func:`summary_problem`).
+    """
+    text, bound = prepare(name, given)
+
+    def run(text: str, bound: dict[str, Bound]):
+        return run_query(store, text, bound)
+
+    check_summary(run, catalogue()[name])
+    return run(text, bound)
 
 
-Runner = Callable[[str, dict[str, Bound]], tuple[list[str], list[list[object]]]]
+def summary_problem(run: Runner) -> str | None:
+    """Why the summary graph of the store ``run`` queries cannot be read by this
+    coopgraph's queries, or None: it states another format than
+    :data:`kg.summary.FORMAT` (an older build wrote it, and the reports would miss
+    what it lacks), or the store holds actions but no summary graph."""
+    from kg.iri import SUMMARY_GRAPH
+    from kg.summary import FORMAT
+
+    cg = "https://w3id.org/coopgraph/ontology#"
+    _, rows = run(f"SELECT ?format WHERE {{ <{SUMMARY_GRAPH}> <{cg}summaryFormat> ?format }}", {})
+    formats = sorted({row[0].value for row in rows if row[0] is not None})
+    if formats == [str(FORMAT)]:
+        return None
+    rebuild = "build it again (coopgraph build), or push it again after a build"
+    if formats:
+        return (
+            f"the store's summary graph has format {', '.join(formats)}, and this coopgraph "
+            f"reads format {FORMAT}: {rebuild}"
+        )
+    rows_or_actions = f"{{ ?node a <{cg}ActionSummary> }} UNION {{ ?node a <{cg}Action> }}"
+    _, rows = run(f"SELECT ?node WHERE {{ {rows_or_actions} }} LIMIT 1", {})
+    if rows:
+        return f"the store holds actions but no summary graph of format {FORMAT}: {rebuild}"
+    return None
+
+
+def check_summary(run: Runner, query: CannedQuery) -> None:
+    """Raise :class:`QueryError` when ``query`` reads the summary graph and
+    :func:`summary_problem` finds one."""
+    problem = summary_problem(run) if query.summary else None
+    if problem:
+        raise QueryError(f"{query.name}: {problem}")
 
 
 def every_page(
@@ -307,6 +361,7 @@ def every_page(
     if query.page:
         given.pop("limit", None)  # the pages' size is ``size``
     bound = bindings(query, given)
+    check_summary(run, query)
     if not query.page:
         return run(query.text, bound)
     offset = int(bound["offset"].value)

@@ -110,6 +110,12 @@ READ = KEPT | FINDING | {RDF.type, PROV.wasDerivedFrom, DCTERMS.description}
 REFERENCES = (CG.buildsOn, CG.runsInParallelWith, CG.relatedAction)
 #: The scheme of the themes the network reads.
 THEME_SCHEME = URIRef(f"{BASE}theme")
+#: The layout of the summary graph, stated in it (``cg:summaryFormat``) and raised
+#: whenever the queries start reading something an older build did not write, so
+#: that they refuse an older summary rather than give too few rows: 1, the action
+#: and institution rows and the tallies; 2, the listing positions and IRI ranks, and
+#: the institutions' English names; 3, the review items and the tally ranks.
+FORMAT = 3
 #: The fewest distinct actions an institution is the partner of to be in the
 #: institution timeline (which lists those of its actions that have a title).
 TIMELINE_MIN = 2
@@ -428,7 +434,9 @@ class SummaryAccumulator:
         }
 
     def triples(self) -> Iterator[Triple]:
-        """The summary's statements, action by action, then institutions and tallies."""
+        """The summary's statements: its format, then action by action, then
+        institutions, review items and tallies."""
+        yield SUMMARY_GRAPH, CG.summaryFormat, Literal(FORMAT)
         actions = sorted(self._actions)
         titles = {a: smallest(self._objects(DCTERMS.title, a)) for a in actions}
         starts = {a: smallest(self._objects(SCHEMA.startDate, a)) for a in actions}
@@ -800,8 +808,8 @@ def summary_graph(graphs: Mapping[URIRef, Graph]) -> Graph:
 
     Examples
     --------
-    >>> summary_graph({}).__len__()
-    0
+    >>> len(summary_graph({}))  # its format alone
+    1
     """
     acc = SummaryAccumulator()
     for name, graph in graphs.items():

@@ -144,3 +144,25 @@ def test_readme_server_examples_run(server, seeds_store, tmp_path):
     assert lines and all("http://127.0.0.1:7878" in line for line in lines)
     (tmp_path / "seeds-store").symlink_to(path)
     run_examples(lines, tmp_path, {"http://127.0.0.1:7878": server})
+
+
+def test_an_older_summary_on_the_endpoint_is_refused(server, demo_store):
+    from kg.iri import SUMMARY_GRAPH
+
+    path, _ = demo_store
+    local = EmbeddedStore(path, read_only=True)
+    remote = RemoteStore(discover(server))
+    summary = local.ntriples(str(SUMMARY_GRAPH))
+    older = b"".join(
+        line for line in summary.splitlines(keepends=True) if b"summaryFormat" not in line
+    )
+    assert older != summary
+    runner = CliRunner()
+    try:
+        remote.push({str(SUMMARY_GRAPH): older})
+        refused = runner.invoke(cli, ["query", "data-quality", "--endpoint", server])
+        assert refused.exit_code == 2
+        assert "no summary graph of format" in " ".join(refused.output.split())
+    finally:
+        remote.push({str(SUMMARY_GRAPH): summary})
+    assert runner.invoke(cli, ["query", "data-quality", "--endpoint", server]).exit_code == 0

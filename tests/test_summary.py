@@ -579,3 +579,74 @@ def test_data_quality_rows_are_those_the_original_query_gives(documents, labels,
     expected = run_query(db, reference)[1]
     assert _terms(run_all(db, "data-quality")[1]) == _terms(expected)
     assert _terms(run_all(db, "data-quality", size=2)[1]) == _terms(expected)
+
+
+# -- the summary's format -----------------------------------------------------------------
+
+
+def test_the_queries_that_read_the_summary_say_so():
+    assert {n for n, q in catalogue().items() if q.summary} == set(REWRITTEN)
+
+
+def _set_format(path: Path, value: int | None) -> None:
+    """Give the stored summary graph format ``value`` (None: no format statement, as
+    a build before formats wrote it)."""
+    db = ox.Store(str(path / "oxigraph"))
+    graph = ox.NamedNode(str(SUMMARY_GRAPH))
+    predicate = ox.NamedNode(CG + "summaryFormat")
+    for quad in list(db.quads_for_pattern(graph, predicate, None, graph)):
+        db.remove(quad)
+    if value is not None:
+        db.add(
+            ox.Quad(
+                graph,
+                predicate,
+                ox.Literal(str(value), datatype=ox.NamedNode(str(XSD.integer))),
+                graph,
+            )
+        )
+    db.flush()
+
+
+def test_a_summary_of_another_format_is_refused_with_the_reason(tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+    from kg.network import NoSummaryError, fetch
+    from kg.queries import QueryError
+    from kg.summary import FORMAT
+
+    store = tmp_path / "store"
+    build([_copy(["actions-bullets.txt"], tmp_path / "docs")], store=store)
+    assert run_canned(EmbeddedStore(store, read_only=True), "data-quality")[1]
+    for value, said in ((None, "no summary graph of format"), (FORMAT - 1, f"format {FORMAT - 1}")):
+        _set_format(store, value)
+        db = EmbeddedStore(store, read_only=True)
+        for name in ("data-quality", "action-summary", "actions-per-year"):
+            with pytest.raises(QueryError, match=said):
+                run_canned(db, name)
+        with pytest.raises(QueryError, match="coopgraph build"):
+            run_all(db, "expert-partner-matrix")
+        with pytest.raises(NoSummaryError, match=said):
+            fetch(db)
+        # the queries that read the documents' graphs still run
+        assert run_canned(db, "network-countries")[1]
+        out = CliRunner().invoke(cli, ["query", "data-quality", "--store", str(store)])
+        said_there = " ".join(out.output.split())
+        assert out.exit_code == 2 and said in said_there and "coopgraph build" in said_there
+        csv = tmp_path / "actions.csv"
+        args = ["export", "--format", "csv", "--out", str(csv), "--store", str(store)]
+        out = CliRunner().invoke(cli, args)
+        # (the message is wrapped to the terminal's width)
+        assert out.exit_code == 2 and said in " ".join(out.output.split())
+        assert not csv.exists()
+        del db
+    # a build makes it again
+    build([tmp_path / "docs"], store=store)
+    assert run_canned(EmbeddedStore(store, read_only=True), "data-quality")[1]
+
+
+def test_a_store_without_actions_gives_no_rows_and_no_error(tmp_path):
+    db = EmbeddedStore(tmp_path / "empty")
+    assert run_canned(db, "action-summary")[1] == []
+    assert run_all(db, "data-quality")[1] == []
