@@ -502,7 +502,21 @@ ROWS = (
     ("validate peak RSS MB", lambda r: r["validate_rss_mb"], "{:,.0f}"),
     ("export nq s", lambda r: r["export_s"], "{:.2f}"),
     ("network --json s", lambda r: r["network_s"], "{:.2f}"),
+    ("slowest report ms", lambda r: _slowest(r, checks=False), "{:,.1f}"),
+    ("slowest check ms", lambda r: _slowest(r, checks=True), "{:,.1f}"),
 )
+
+
+def _slowest(result: dict, *, checks: bool) -> float | None:
+    """The largest query median (ms) among the reports, or among the ``*-violation``
+    checks: the figure the latency targets are read from (the rows below name each
+    query's)."""
+    medians = [
+        ms
+        for name, ms in result["query_median_ms"].items()
+        if name.endswith("-violation") == checks
+    ]
+    return max(medians, default=None)
 
 
 def _cell(get, fmt: str, result: dict) -> str:

@@ -4,6 +4,7 @@ figure; its timings are reported by bench/, never asserted here."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -105,6 +106,13 @@ def test_naive_without_a_measured_size_is_left_empty():
     assert results[0]["naive_s"] is None and results[0]["build_speedup_vs_naive"] is None
     assert "above --naive-max 10000" in results[0]["naive_skipped"]
     table(results)  # missing figures print as "-"
+
+
+def test_the_table_gives_the_slowest_report_and_check():
+    medians = {"action-summary": 9.5, "data-quality": 12.3, "dangling-theme-violation": 400.0}
+    text = table([{**_measured(1000, 4.0), "query_median_ms": medians}])
+    assert re.search(r"slowest report ms +12\.3\n", text)
+    assert re.search(r"slowest check ms +400\.0\n", text)
 
 
 def test_a_query_over_its_budget_is_timed_once(demo_store):
