@@ -358,9 +358,10 @@ def query(
         check_summary,
         every_page,
         load_query,
-        run_query,
+        runner,
         write_results,
     )
+    from kg.queries import canned as named_query
 
     queries = catalogue()
     if list_queries or not (name or sparql or query_file):
@@ -372,20 +373,14 @@ def query(
         if sparql or query_file:
             text = sparql if sparql else query_file.read_text(encoding="utf-8")
             canned = load_query("ad-hoc", text)
-        elif name in queries:
-            canned = queries[name]
         else:
-            raise QueryError(f"no canned query {name!r} (see `coopgraph query --list`)")
+            canned = named_query(name)
         given = _params(params)
         bound = bindings(canned, given)
         if endpoint or query_url:
-            run = _remote(endpoint, query_url, update_url, store_url).select
+            run = runner(_remote(endpoint, query_url, update_url, store_url))
         else:
-            db = _open_store(store)
-
-            def run(text, bound):
-                return run_query(db, text, bound)
-
+            run = runner(_open_store(store))
         if all_pages:
             variables, rows = every_page(run, canned, given)
         else:

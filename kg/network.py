@@ -41,7 +41,7 @@ import networkx as nx
 
 from kg import analytics
 from kg.iri import ANALYTICS_GRAPH as ANALYTICS_GRAPH_IRI
-from kg.queries import Runner, catalogue, run_query, summary_problem
+from kg.queries import catalogue, runner, summary_problem
 
 ID = "https://w3id.org/coopgraph/id/"
 CG = "https://w3id.org/coopgraph/ontology#"
@@ -274,14 +274,8 @@ def _select(store, name: str) -> list[dict[str, Any]]:
     return _rows(store, unordered(catalogue()[name].text))
 
 
-def _runner(store) -> Runner:
-    if hasattr(store, "select"):  # a kg.endpoint.RemoteStore
-        return store.select
-    return lambda text, bound: run_query(store, text, bound)
-
-
 def _rows(store, text: str) -> list[dict[str, Any]]:
-    variables, rows = _runner(store)(text, {})
+    variables, rows = runner(store)(text, {})
     return [dict(zip(variables, row, strict=True)) for row in rows]
 
 
@@ -331,7 +325,7 @@ def fetch(store) -> Cooperation:
     """Read what the networks need from ``store`` (a :class:`kg.store.EmbeddedStore`,
     a :class:`kg.endpoint.RemoteStore` or anything with ``ox`` or ``select``): the
     :data:`QUERIES`, each run once."""
-    problem = summary_problem(_runner(store))
+    problem = summary_problem(runner(store))
     if problem:
         raise NoSummaryError(f"{problem} (the network reads it)")
     rows = {name: _select(store, name) for name in QUERIES}

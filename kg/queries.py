@@ -287,6 +287,22 @@ def run_query(store, text: str, bound: dict | None = None) -> tuple[list[str], l
 Runner = Callable[[str, dict[str, Bound]], tuple[list[str], list[list[object]]]]
 
 
+def runner(store) -> Runner:
+    """``run(text, bound)`` on ``store``: an endpoint's ``select`` (a
+    :class:`kg.endpoint.RemoteStore`), else :func:`run_query` on an embedded store."""
+    if hasattr(store, "select"):
+        return store.select
+    return lambda text, bound: run_query(store, text, bound)
+
+
+def canned(name: str) -> CannedQuery:
+    """Canned query ``name``; :class:`QueryError` when there is none."""
+    query = catalogue().get(name)
+    if query is None:
+        raise QueryError(f"no canned query {name!r} (see `coopgraph query --list`)")
+    return query
+
+
 def run_canned(
     store, name: str, given: dict[str, str] | None = None
 ) -> tuple[list[str], list[list[object]]]:
@@ -299,13 +315,10 @@ def run_canned(
         For an unknown query or parameter, or a summary the query cannot read
         (:func:`summary_problem`).
     """
-    text, bound = prepare(name, given)
-
-    def run(text: str, bound: dict[str, Bound]):
-        return run_query(store, text, bound)
-
-    check_summary(run, catalogue()[name])
-    return run(text, bound)
+    query, run = canned(name), runner(store)
+    bound = bindings(query, given or {})
+    check_summary(run, query)
+    return run(query.text, bound)
 
 
 def summary_problem(run: Runner) -> str | None:
@@ -387,17 +400,12 @@ def run_all(
 ) -> tuple[list[str], list[list[object]]]:
     """Every row of canned query ``name`` on an embedded store: all its pages (see
     :func:`every_page`)."""
-    query = catalogue().get(name)
-    if query is None:
-        raise QueryError(f"no canned query {name!r} (see `coopgraph query --list`)")
-    return every_page(lambda text, bound: run_query(store, text, bound), query, given, size)
+    return every_page(runner(store), canned(name), given, size)
 
 
 def prepare(name: str, given: dict[str, str] | None = None) -> tuple[str, dict[str, Bound]]:
     """The text and the bound terms of canned query ``name``."""
-    query = catalogue().get(name)
-    if query is None:
-        raise QueryError(f"no canned query {name!r} (see `coopgraph query --list`)")
+    query = canned(name)
     return query.text, bindings(query, given or {})
 
 

@@ -509,16 +509,17 @@ class SummaryAccumulator:
         for year, n in sorted(years.items(), key=lambda kv: (kv[0] is None, str(kv[0]))):
             yield from _tally("year", n, [] if year is None else [(CG.year, year)])
         # the corridors numbered strongest first, as the matrix report lists them
-        matrix = {c: _tally_iri("expert-partner", _corridor(*c)) for c in corridors}
-        corridor_of = {node: c for c, node in matrix.items()}
+        matrix = {
+            _tally_iri("expert-partner", _corridor(*c)): (n, *c)
+            for c, n in sorted(corridors.items())
+        }
         strongest = ranks(
-            list(corridor_of),
-            lambda node: (Literal(corridors[corridor_of[node]]), *corridor_of[node]),
+            list(matrix),
+            lambda node: (Literal(matrix[node][0]), *matrix[node][1:]),
             "DESC(?k0) ?k1 ?k2",
         )
-        for corridor, n in sorted(corridors.items()):
-            node = matrix[corridor]
-            yield from _tally("expert-partner", n, _corridor(*corridor), node)
+        for node, (n, expert, partner) in matrix.items():
+            yield from _tally("expert-partner", n, _corridor(expert, partner), node)
             yield node, CG.tallyRank, Literal(strongest[node])
         for (a, b), n in sorted(pairs.items()):
             dims = [(CG.expertCountryCode, a), (CG.expertCountryCode, b)]
@@ -553,14 +554,7 @@ class SummaryAccumulator:
                     for comment in comments:
                         detail = _finding_detail(kind, comment, about)
                         items.update((action, "conflicting-evidence", detail) for action in on)
-        nodes = {}
-        for action, kind, detail in items:
-            key = "" if detail is None else detail.n3()
-            nodes[mint("summary", "review", str(action), kind, key, readable=kind)] = (
-                action,
-                kind,
-                detail,
-            )
+        nodes = {_review_iri(*item): item for item in items}
         order = ranks(
             list(nodes),
             lambda n: (Literal(str(nodes[n][0])), Literal(nodes[n][1]), nodes[n][2]),
@@ -741,6 +735,11 @@ def _oxigraph_order(values: dict[Node, tuple[Node | None, ...]], order: str) -> 
     )
     query = f"SELECT ?n WHERE {{ VALUES (?n {names}) {{ {rows} }} }} ORDER BY {order} ?n"
     return [URIRef(s["n"].value) for s in ox.Store().query(query)]
+
+
+def _review_iri(action: Node, kind: str, detail: Node | None) -> URIRef:
+    key = "" if detail is None else detail.n3()
+    return mint("summary", "review", str(action), kind, key, readable=kind)
 
 
 def _finding_detail(kind: Node, comment: Node | None, about: Node) -> Literal | None:
