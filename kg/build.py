@@ -27,8 +27,11 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from itertools import chain
 from pathlib import Path
 
+from kg.checks import PREDICATES as CHECKED
+from kg.checks import Found, checks, row_triples, settle
 from kg.documents import Document, DocumentError, discover, read_document
 from kg.extract import extract_actions
 from kg.iri import FINDINGS_GRAPH, SUMMARY_GRAPH, document_iri
@@ -148,9 +151,10 @@ def _extract(source: _Source, store: Path, spill: Path) -> _Extracted:
 
 
 #: What pass 2 makes of a document: its graph as N-Quads, what the summary takes of
-#: it, what the document-local shapes find in it, and the focus nodes the graph did
-#: not show to meet the graph-first checks (see kg.shacl_local.GraphFirst).
-_Made = tuple[bytes, SummaryAccumulator, list[Violation], dict[Key, set[str]]]
+#: it, what the document-local shapes find in it, the focus nodes the graph did not
+#: show to meet the graph-first checks (see kg.shacl_local.GraphFirst), and the rows
+#: the store's checks give on it (see kg.checks).
+_Made = tuple[bytes, SummaryAccumulator, list[Violation], dict[Key, set[str]], Found]
 
 
 def _rdfize(name: str, sha256: str, store: Path, spill: Path, orgs: Organisations) -> _Made:
@@ -163,11 +167,12 @@ def _rdfize(name: str, sha256: str, store: Path, spill: Path, orgs: Organisation
         graph = document_graph(name, text, sha256, layouts, res.records[name], res)
         summary = SummaryAccumulator()
         summary.add(graph)
-        # (the graph's statements indexed once for both kinds of local checks)
-        indexed = graph_first().index(graph)
+        # (the graph's statements indexed once for the shapes and the checks)
+        indexed = graph_first().index(graph, also=CHECKED)
         found = local_shapes().violations(indexed)
         lacking = graph_first().unsatisfied(indexed, found)
-        return graph.nquads(document_iri(name)), summary, found, lacking
+        checked = checks().find(indexed)
+        return graph.nquads(document_iri(name)), summary, found, lacking, checked
 
 
 @contextmanager
@@ -243,15 +248,17 @@ def _quads(
     summary: SummaryAccumulator,
     found: list[Violation],
     lacking: dict[Key, set[str]],
+    checked: Found,
     progress: Progress | None,
 ) -> Iterator[bytes]:
     """The N-Quads of the graphs pass 2 ``made``, each graph's part of the summary merged
-    into ``summary``, its local violations added to ``found`` and the focus nodes to
-    check again to ``lacking`` as it passes."""
-    for i, (data, part, violations, unsatisfied) in enumerate(made, 1):
+    into ``summary``, its local violations added to ``found``, the focus nodes to
+    check again to ``lacking`` and its check rows to ``checked`` as it passes."""
+    for i, (data, part, violations, unsatisfied, rows) in enumerate(made, 1):
         summary.merge(part)
         found.extend(violations)
         _merge(lacking, unsatisfied)
+        checked.merge(rows)
         yield data
         if progress:
             progress("load", i, total)
@@ -372,6 +379,7 @@ def build(
         summary = SummaryAccumulator()
         found_locally: list[Violation] = []
         lacking: dict[Key, set[str]] = {}
+        checked = Found()
         # graphs of the store not replaced stay (a document whose saved text is gone)
         replaced = [document_iri(d.name) for d in kept]
         replaced += [FINDINGS_GRAPH, SUMMARY_GRAPH, *vocabulary_graphs()]
@@ -386,7 +394,7 @@ def build(
             with _mapper(n_workers, store, spill, orgs) as run:
                 made = run(_rdfize_job, jobs)
                 staging.load_quads(
-                    _quads(made, len(jobs), summary, found_locally, lacking, progress)
+                    _quads(made, len(jobs), summary, found_locally, lacking, checked, progress)
                 )
             # the workers are gone before the summary is made: at a million actions
             # the summary stage is the build's largest, and they held 300 MB each
@@ -399,8 +407,17 @@ def build(
             # (the graph-first checks see every graph but the summary's, which says
             # nothing they read: tested in test_summary)
             for graph in (findings, *vocabulary_graphs().values()):
-                _merge(lacking, graph_first().unsatisfied(graph_first().index(graph), []))
-            staging.load_quads(nquad_chunks(summary.triples(), SUMMARY_GRAPH))
+                indexed = graph_first().index(graph, also=CHECKED)
+                _merge(lacking, graph_first().unsatisfied(indexed, []))
+                checked.merge(checks().find(indexed))
+            # the checks' rows on the union of the graphs now stored (see kg.checks),
+            # with the graphs carried over, which no check has seen, checked in full
+            if carried:
+                staging.carry_over()
+            rows = settle(checked, staging.ox, summary.shared_actions(), whole=carried)
+            staging.load_quads(
+                nquad_chunks(chain(summary.triples(), row_triples(rows)), SUMMARY_GRAPH)
+            )
             actions = summary.actions
             # the summary's facts (1.5 KB an action) are let go before the store is
             # validated, by processes forked from this one

@@ -16,6 +16,7 @@ class CG(DefinedNamespace):
     ActionSummary: URIRef  # Action summary
     AssistanceType: URIRef  # Type of assistance
     CandidateLink: URIRef  # Candidate link
+    CheckRow: URIRef  # Check row
     Conference: URIRef  # Conference
     Country: URIRef  # Country
     Event: URIRef  # Event
@@ -50,6 +51,10 @@ class CG(DefinedNamespace):
     buildsOn: URIRef  # builds on
     charEnd: URIRef  # character end
     charStart: URIRef  # character start
+    checkFocus: URIRef  # check focus
+    checkMessage: URIRef  # check message
+    checkName: URIRef  # check name
+    checkRank: URIRef  # check rank
     code: URIRef  # code
     confidence: URIRef  # confidence
     country: URIRef  # country

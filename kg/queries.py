@@ -410,14 +410,16 @@ def prepare(name: str, given: dict[str, str] | None = None) -> tuple[str, dict[s
 
 
 def violation_rows(store) -> dict[str, list[list[object]]]:
-    """Run every ``*-violation`` query on an embedded store: name -> offending rows
-    (only queries that found something)."""
+    """Run every check (``queries/checks/``, the ``*-violation`` queries as they scan
+    the whole store) on an embedded store: name -> offending rows (only the checks
+    that found something)."""
+    from kg.checks import full_checks
+
     found = {}
-    for query in catalogue().values():
-        if query.is_violation:
-            _, rows = run_query(store, query.text, bindings(query, {}))
-            if rows:
-                found[query.name] = rows
+    for name, text in full_checks().items():
+        _, rows = run_query(store, text)
+        if rows:
+            found[name] = rows
     return found
 
 

@@ -553,9 +553,10 @@ class GraphFirst:
             raise UnsupportedShape(f"{prop}: not only on node shapes targeting classes")
         return _GraphCheck((str(prop), QUALIFIED), focus, *path, classes, properties)
 
-    def index(self, triples: Iterable[Triple]) -> Indexed:
-        """``triples`` indexed for both these checks and the local shapes'."""
-        return self._local.index(triples, also=[c.predicate for c in self.checks])
+    def index(self, triples: Iterable[Triple], also: Iterable[str] = ()) -> Indexed:
+        """``triples`` indexed for both these checks and the local shapes' (and the
+        predicates ``also``)."""
+        return self._local.index(triples, also=[*(c.predicate for c in self.checks), *also])
 
     def unsatisfied(
         self, graph: Indexed, local_violations: Iterable[Violation]

@@ -20,7 +20,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -174,8 +174,9 @@ class EmbeddedStore:
         """Write a new database and swap it in when the block ends without an error.
 
         The new database is bulk-loaded (Oxigraph's fast, non-transactional path) into
-        ``DIR/oxigraph.staging``; at the end of the block the graphs of the current
-        database that are not in ``replaced`` are copied over (none when ``clean``) and
+        ``DIR/oxigraph.staging``; at the end of the block (or when the block calls
+        :meth:`Staging.carry_over`) the graphs of the current database that are not in
+        ``replaced`` are copied over (none when ``clean``), and
         the folders are swapped by renaming. Until the swap the current database is
         untouched, so a failure leaves it as it was. A swap cut short (a crash between
         the two renames) is finished when the store is next opened for writing.
@@ -192,12 +193,19 @@ class EmbeddedStore:
         new = None
         try:
             new = ox.Store(str(staging))
-            yield Staging(new)
-            keep = [] if clean else [g for g in self.graph_names() if g not in replaced]
-            for name in keep:
-                new.bulk_load(
-                    self.ntriples(name), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name)
-                )
+
+            def carry(into: ox.Store) -> None:
+                keep = [] if clean else [g for g in self.graph_names() if g not in replaced]
+                for name in keep:
+                    into.bulk_load(
+                        self.ntriples(name),
+                        format=ox.RdfFormat.N_TRIPLES,
+                        to_graph=ox.NamedNode(name),
+                    )
+
+            writing = Staging(new, carry)
+            yield writing
+            writing.carry_over()
             new.flush()
             new.optimize()
             new = None  # closes it
@@ -253,8 +261,18 @@ BULK_BATCH = 48 << 20
 class Staging:
     """The database :meth:`EmbeddedStore.rewriting` is writing."""
 
-    def __init__(self, store: ox.Store):
+    def __init__(self, store: ox.Store, carry: Callable[[ox.Store], None] | None = None):
         self._store = store
+        #: The database, to query what was loaded so far.
+        self.ox = store
+        self._carry = carry
+
+    def carry_over(self) -> None:
+        """Copy in now the current database's graphs that are kept (not replaced),
+        rather than when the block ends (at most once)."""
+        carry, self._carry = self._carry, None
+        if carry is not None:
+            carry(self._store)
 
     def load_graph(self, name: URIRef | str, graph: Graph) -> None:
         """Add ``graph`` (an rdflib graph or :class:`kg.triples.Triples`) as graph

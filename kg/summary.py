@@ -23,6 +23,9 @@ has to scan:
   problem, the detail and the row's place in the report (``cg:reviewRank``), made from
   the actions' facts and the findings (``cg:Finding``) about them or their partner
   institutions;
+- a ``cg:CheckRow`` per row of a ``*-violation`` check, found by the build as it
+  writes (:mod:`kg.checks`; the rows are given to :meth:`SummaryAccumulator.triples`'s
+  reader apart, by :func:`kg.checks.row_triples`);
 - a ``cg:Tally`` per theme, year, (expert country, partner country) and pair of
   co-mobilised expert countries: the number of distinct actions (``cg:actionCount``).
 
@@ -114,8 +117,9 @@ THEME_SCHEME = URIRef(f"{BASE}theme")
 #: whenever the queries start reading something an older build did not write, so
 #: that they refuse an older summary rather than give too few rows: 1, the action
 #: and institution rows and the tallies; 2, the listing positions and IRI ranks, and
-#: the institutions' English names; 3, the review items and the tally ranks.
-FORMAT = 3
+#: the institutions' English names; 3, the review items and the tally ranks; 4, the
+#: check rows (kg.checks).
+FORMAT = 4
 #: The fewest distinct actions an institution is the partner of to be in the
 #: institution timeline (which lists those of its actions that have a title).
 TIMELINE_MIN = 2
@@ -410,6 +414,12 @@ class SummaryAccumulator:
         for subject, sources in other._derived.items():
             for o in _members(sources):
                 _put(self._derived, intern(subject), intern(o))
+
+    def shared_actions(self) -> list[Node]:
+        """The nodes derived from (``prov:wasDerivedFrom``) two documents or more, of
+        those whose sources are read (actions, and nodes typed in no graph that states
+        their source)."""
+        return [node for node, sources in self._derived.items() if len(_members(sources)) > 1]
 
     def _objects(self, predicate: Node, subject: Node) -> set[Node]:
         return _members(self._facts[predicate].get(subject))
