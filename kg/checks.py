@@ -442,7 +442,11 @@ def _about(store: ox.Store, actions: list[Node]) -> tuple[list[tuple[Node, Node,
     for node in mobilisations:
         for quad in store.quads_for_pattern(_oxigraph(node), None, None, None):
             out.add((node, from_oxigraph(quad.predicate), from_oxigraph(quad.object)))
-    return sorted(out), mobilisations
+    return list(out), mobilisations
+
+
+#: The shared actions checked again at a time.
+SHARED_BATCH = 2000
 
 
 def settle(found: Found, store: ox.Store, shared: Iterable[Node], *, whole: bool) -> set[Row]:
@@ -456,9 +460,10 @@ def settle(found: Found, store: ox.Store, shared: Iterable[Node], *, whole: bool
     rows = set(found.rows)
     undecided = {name: set(nodes) for name, nodes in found.undecided.items()}
     shared = sorted(shared, key=str)
-    if shared:
-        triples, mobilisations = _about(store, shared)
-        nodes = set(shared) | mobilisations
+    # (a batch at a time: what the store holds about them is read into memory)
+    for batch in (shared[i : i + SHARED_BATCH] for i in range(0, len(shared), SHARED_BATCH)):
+        triples, mobilisations = _about(store, batch)
+        nodes = set(batch) | mobilisations
         again = checks().find(index(triples), names=ACTION_CHECKS, focus=nodes)
         rows = {r for r in rows if not (r[0] in ACTION_CHECKS and r[1] in nodes)}
         rows |= again.rows
