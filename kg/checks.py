@@ -370,7 +370,13 @@ def _boolean(term: Node) -> bool | None:
 
 
 def _fine(quote: str | None, start: int | None, end: int | None) -> bool:
-    return bool(quote) and start is not None and 0 <= start <= end and len(quote) == end - start
+    return (
+        bool(quote)
+        and start is not None
+        and end is not None
+        and 0 <= start <= end
+        and len(quote) == end - start
+    )
 
 
 def _mismatch(quote: str | None, start: int | None, end: int | None) -> str:
