@@ -184,7 +184,8 @@ def validate(
     paths: tuple[Path, ...], store: Path | None, check_ontology: bool, workers: int | None
 ) -> None:
     """Check RDF data (files, or the store) against the SHACL shapes and the
-    *-violation queries of queries/ (which must return no rows).
+    checks of queries/checks/ (the *-violation queries, run over all the data; they
+    must return no rows).
 
     Exits 1 when the data does not conform or a violation query returns rows.
 
