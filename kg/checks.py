@@ -42,6 +42,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 import pyoxigraph as ox
 from rdflib import RDF, XSD, Literal, URIRef
@@ -49,13 +50,14 @@ from rdflib.term import Node
 
 from kg.iri import BASE, mint
 from kg.namespace import CG
+from kg.queries import bind
 from kg.resources import resource_dir
-from kg.shacl_local import Indexed
+from kg.shacl_local import Indexed, graph_first
+from kg.summary import from_oxigraph
 
 _CG = "https://w3id.org/coopgraph/ontology#"
 _TITLE = "http://purl.org/dc/terms/title"
 _IN_SCHEME = "http://www.w3.org/2004/02/skos/core#inScheme"
-_TYPE = str(RDF.type)
 _STRING = str(XSD.string)
 _INTEGER = str(XSD.integer)
 _BOOLEAN = str(XSD.boolean)
@@ -102,6 +104,16 @@ _CLASSES = tuple(
     _CG + c for c in ("Action", "Evidence", "ExpertMobilisation", "TriangularMobilisation")
 )
 
+
+class _View(NamedTuple):
+    """What a check reads of a graph: the pairs of :data:`PREDICATES`, the nodes of
+    each class of :data:`_CLASSES`, and the focus nodes it is about (None: all)."""
+
+    pairs: dict[str, list[tuple[Node, Node]]]
+    typed: dict[str, list[Node]]
+    focus: set[Node] | None
+
+
 #: A row: (check, focus node, message; None where the query leaves it unbound).
 Row = tuple[str, Node, str | None]
 
@@ -113,6 +125,10 @@ class Found:
     rows: set[Row] = field(default_factory=set)
     undecided: dict[str, set[Node]] = field(default_factory=dict)
 
+    def leave(self, name: str, node: Node) -> None:
+        """Leave ``node`` for the store to decide, for check ``name``."""
+        self.undecided.setdefault(name, set()).add(node)
+
     def merge(self, other: Found) -> None:
         self.rows |= other.rows
         for name, nodes in other.undecided.items():
@@ -121,16 +137,9 @@ class Found:
 
 def index(triples: Iterable[tuple[Node, Node, Node]]) -> Indexed:
     """``triples`` as :meth:`Checks.find` reads them: each node's types, and the
-    (subject, object) pairs of :data:`PREDICATES`."""
-    types: dict[Node, list[Node]] = {}
-    pairs: dict[str, list[tuple[Node, Node]]] = {p: [] for p in PREDICATES}
-    for s, p, o in triples:
-        key = str(p)
-        if key == _TYPE:
-            types.setdefault(s, []).append(o)
-        elif key in pairs:
-            pairs[key].append((s, o))
-    return Indexed(types, pairs)
+    (subject, object) pairs of :data:`PREDICATES` (and of the shapes' predicates: the
+    build indexes a graph once for both)."""
+    return graph_first().index(triples, also=PREDICATES)
 
 
 def _string(term: Node) -> str | None:
@@ -201,90 +210,89 @@ class Checks:
         of ``focus`` alone when given."""
         found = Found()
         types, pairs = graph
-        names = set(names)
-
-        by_class: dict[str, list[Node]] = {c: [] for c in _CLASSES}
+        typed: dict[str, list[Node]] = {c: [] for c in _CLASSES}
         for node, listed in types.items():
             if focus is None or node in focus:
                 for t in listed:
-                    if (nodes := by_class.get(str(t))) is not None:
+                    if (nodes := typed.get(str(t))) is not None:
                         nodes.append(node)
-
-        def typed(cls: str) -> list[Node]:
-            return by_class[cls]
-
-        def undecided(name: str, node: Node) -> None:
-            found.undecided.setdefault(name, set()).add(node)
-
-        for name in NAMES:
-            if name in names:
-                getattr(self, "_" + name.replace("-", "_"))(found, pairs, typed, undecided, focus)
+        view = _View(pairs, typed, focus)
+        run = {
+            WITHOUT_PARTNER: self._without_partner,
+            DANGLING_COUNTRY: self._dangling_country,
+            DANGLING_THEME: self._dangling_theme,
+            QUOTE_MISMATCH: self._quote_mismatch,
+            EXPERT_IS_PARTNER: self._expert_is_partner,
+            SHORTCUT: self._shortcut,
+            TRIANGULAR: self._triangular,
+        }
+        for name in set(names):
+            run[name](found, view)
         return found
 
     # -- the checks, each as its query in queries/checks/ says --------------------------
 
-    def _action_without_partner_violation(self, found, pairs, typed, undecided, focus):
-        partnered = {s for s, _ in pairs[_CG + "partnerInstitution"]}
-        titles = _by_subject(pairs[_TITLE])
-        for action in typed(_CG + "Action"):
+    def _without_partner(self, found: Found, view: _View) -> None:
+        partnered = {s for s, _ in view.pairs[_CG + "partnerInstitution"]}
+        titles = _by_subject(view.pairs[_TITLE])
+        for action in view.typed[_CG + "Action"]:
             if action in partnered:
                 continue
             shown = titles(action) or (None,)
             texts = [str(action) if t is None else _string(t) for t in shown]
             if not isinstance(action, URIRef) or None in texts:
-                undecided(WITHOUT_PARTNER, action)
+                found.leave(WITHOUT_PARTNER, action)
                 continue
             for text in texts:
                 message = f'action "{text}" has no partner institution'
                 found.rows.add((WITHOUT_PARTNER, action, message))
 
-    def _dangling(self, found, pairs, focus, name, properties, members, what):
+    @staticmethod
+    def _dangling(found: Found, view: _View, name, properties, members, what) -> None:
         for prop in properties:
-            for node, value in pairs[prop]:
-                if focus is not None and node not in focus:
+            for node, value in view.pairs[prop]:
+                if view.focus is not None and node not in view.focus:
                     continue
                 if isinstance(value, URIRef) and str(value) in members:
                     continue
                 text = str(value) if isinstance(value, URIRef) else _string(value)
                 if not isinstance(node, URIRef) or text is None:
-                    found.undecided.setdefault(name, set()).add(node)
+                    found.leave(name, node)
                     continue
                 found.rows.add((name, node, what(prop, text)))
 
-    def _dangling_country_violation(self, found, pairs, typed, undecided, focus):
+    def _dangling_country(self, found: Found, view: _View) -> None:
         self._dangling(
             found,
-            pairs,
-            focus,
+            view,
             DANGLING_COUNTRY,
             COUNTRY_PROPERTIES,
             self.countries,
             lambda prop, text: f"{prop} {text} is not in the country scheme",
         )
 
-    def _dangling_theme_violation(self, found, pairs, typed, undecided, focus):
+    def _dangling_theme(self, found: Found, view: _View) -> None:
         self._dangling(
             found,
-            pairs,
-            focus,
+            view,
             DANGLING_THEME,
             (_CG + "theme",),
             self.themes,
             lambda prop, text: f"theme {text} is not in the theme scheme",
         )
 
-    def _evidence_quote_mismatch_violation(self, found, pairs, typed, undecided, focus):
-        quotes = _by_subject(pairs[_CG + "quote"])
-        starts = _by_subject(pairs[_CG + "charStart"])
-        ends = _by_subject(pairs[_CG + "charEnd"])
-        for node in typed(_CG + "Evidence"):
+    def _quote_mismatch(self, found: Found, view: _View) -> None:
+        quotes = _by_subject(view.pairs[_CG + "quote"])
+        starts = _by_subject(view.pairs[_CG + "charStart"])
+        ends = _by_subject(view.pairs[_CG + "charEnd"])
+        for node in view.typed[_CG + "Evidence"]:
             q = [_string(t) for t in quotes(node)]
             s = [_integer(t) for t in starts(node)]
             e = [_integer(t) for t in ends(node)]
-            if len(q) == len(s) == len(e) == 1 and _fine(q[0], s[0], e[0]):
+            if len(q) == len(s) == len(e) == 1 and not _mismatch(q[0], s[0], e[0]):
                 continue  # (most evidence: one quote as long as its span)
             if not isinstance(node, URIRef) or None in q or None in s or None in e:
-                undecided(QUOTE_MISMATCH, node)
+                found.leave(QUOTE_MISMATCH, node)
                 continue
             for quote in q or [None]:
                 for start in s or [None]:
@@ -293,10 +301,10 @@ class Checks:
                         if message:
                             found.rows.add((QUOTE_MISMATCH, node, message))
 
-    def _expert_country_is_partner_violation(self, found, pairs, typed, undecided, focus):
-        partner = _by_subject(pairs[_CG + "partnerCountry"])
-        expert = _by_subject(pairs[_CG + "expertCountry"])
-        for action in typed(_CG + "Action"):
+    def _expert_is_partner(self, found: Found, view: _View) -> None:
+        partner = _by_subject(view.pairs[_CG + "partnerCountry"])
+        expert = _by_subject(view.pairs[_CG + "expertCountry"])
+        for action in view.typed[_CG + "Action"]:
             both = set(partner(action)) & set(expert(action))
             if not both:
                 continue
@@ -307,22 +315,22 @@ class Checks:
                 for text in ([_string(k) for k in self.codes[c]] if c in self.codes else [str(c)])
             ]
             if not isinstance(action, URIRef) or None in texts or not _all_iris(both):
-                undecided(EXPERT_IS_PARTNER, action)
+                found.leave(EXPERT_IS_PARTNER, action)
                 continue
             for text in texts:
                 message = f"partner country {text} is also an expert country of the action"
                 found.rows.add((EXPERT_IS_PARTNER, action, message))
 
-    def _expert_country_shortcut_violation(self, found, pairs, typed, undecided, focus):
-        expert = _by_subject(pairs[_CG + "expertCountry"])
-        mobilised = _by_subject(pairs[_CG + "expertMobilisation"])
-        for action in typed(_CG + "Action"):
+    def _shortcut(self, found: Found, view: _View) -> None:
+        expert = _by_subject(view.pairs[_CG + "expertCountry"])
+        mobilised = _by_subject(view.pairs[_CG + "expertMobilisation"])
+        for action in view.typed[_CG + "Action"]:
             stated = set(expert(action))
             through = {c for m in mobilised(action) for c in expert(m)}
             if stated == through:
                 continue
             if not isinstance(action, URIRef) or not _all_iris(stated | through):
-                undecided(SHORTCUT, action)
+                found.leave(SHORTCUT, action)
                 continue
             for country in stated - through:
                 message = f"expert country {country} has no expert mobilisation"
@@ -331,10 +339,10 @@ class Checks:
                 message = f"expert country {country} is missing from the action's cg:expertCountry"
                 found.rows.add((SHORTCUT, action, message))
 
-    def _triangular_mobilisation_violation(self, found, pairs, typed, undecided, focus):
-        expert = _by_subject(pairs[_CG + "expertCountry"])
-        triangular = set(typed(_CG + "TriangularMobilisation"))
-        for node in typed(_CG + "ExpertMobilisation"):
+    def _triangular(self, found: Found, view: _View) -> None:
+        expert = _by_subject(view.pairs[_CG + "expertCountry"])
+        triangular = set(view.typed[_CG + "TriangularMobilisation"])
+        for node in view.typed[_CG + "ExpertMobilisation"]:
             rows = []
             for country in expert(node):
                 for member in self.eu.get(country, ()):
@@ -350,7 +358,7 @@ class Checks:
                         else:
                             rows.append(f"experts from non-EU {text} not {_TYPED}")
             if rows and (not isinstance(node, URIRef) or None in rows):
-                undecided(TRIANGULAR, node)
+                found.leave(TRIANGULAR, node)
                 continue
             found.rows |= {(TRIANGULAR, node, message) for message in rows}
 
@@ -367,16 +375,6 @@ def _boolean(term: Node) -> bool | None:
         if text in ("false", "0"):
             return False
     return None
-
-
-def _fine(quote: str | None, start: int | None, end: int | None) -> bool:
-    return (
-        bool(quote)
-        and start is not None
-        and end is not None
-        and 0 <= start <= end
-        and len(quote) == end - start
-    )
 
 
 def _mismatch(quote: str | None, start: int | None, end: int | None) -> str:
@@ -417,9 +415,6 @@ def _oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode:
 def _rows_in_store(store: ox.Store, name: str, focus: list[Node] | None) -> set[Row]:
     """The rows of check ``name`` run in ``store`` (on the ``focus`` nodes alone when
     given)."""
-    from kg.queries import bind
-    from kg.summary import from_oxigraph
-
     text = full_checks()[name]
     batches = [None] if focus is None else [focus[i : i + 500] for i in range(0, len(focus), 500)]
     rows: set[Row] = set()
@@ -434,8 +429,6 @@ def _rows_in_store(store: ox.Store, name: str, focus: list[Node] | None) -> set[
 def _about(store: ox.Store, actions: list[Node]) -> tuple[list[tuple[Node, Node, Node]], set[Node]]:
     """Every statement ``store`` holds about ``actions`` and their expert mobilisations,
     and the mobilisations."""
-    from kg.summary import from_oxigraph
-
     out: set[tuple[Node, Node, Node]] = set()
     mobilisations: set[Node] = set()
     link = _CG + "expertMobilisation"

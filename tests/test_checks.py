@@ -273,9 +273,7 @@ def _faults(monkeypatch, shared: list[URIRef]) -> None:
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_build_writes_the_rows_the_full_checks_give(tmp_path, monkeypatch, workers):
-    first = tmp_path / "first"
-    build(None, store=first, clean=True, workers=1)
-    shared = _shared_actions(first)
+    shared = _shared_actions_of_the_demo(tmp_path)
     assert len(shared) >= 2
     _faults(monkeypatch, shared)
     store = tmp_path / "store"
