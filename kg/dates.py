@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from kg.text import fold
+from kg.text import fold, trie_pattern
 
 MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(
@@ -38,7 +38,8 @@ for _number, _names in enumerate(
     for _name in _names.split():
         MONTHS[_name] = _number
 
-_M = r"(?P<{}>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+# (the names as a trie: an alternation of sixty names tried each at every position)
+_M = r"(?P<{}>" + trie_pattern(MONTHS, plurals=False) + r")\.?"
 _Y = r"(?P<{}>(?:19|20)\d\d)"
 _D = r"(?P<{}>[0-3]?\d)(?:st|nd|rd|th|er)?"
 _SEP = r"\s*(?:-|to|until|till|a|al|au|ate|and|y|et|e)\s*"
@@ -115,6 +116,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         # since 2018, in 2021, by 2020
         (
             "y",
+            # (a year ahead first: it fails at once where the look-behinds would be tried)
+            r"(?=(?:19|20)\d\d)"
             r"(?:(?<=since )|(?<=in )|(?<=by )|(?<=during )|(?<=year )|(?<=until )|"
             r"(?<=desde )|(?<=en )|(?<=depuis )|(?<=conference )|(?<=forum )|(?<=summit )|"
             r"(?<=meeting )|(?<=congress )|(?<=for ))" + _Y.format("y") + r"(?![-/]\d)",

@@ -121,7 +121,7 @@ def slug(text: str, *, limit: int = 60) -> str:
     return out or "x"
 
 
-def _trie(keys: Iterable[str], plurals: bool) -> str:
+def trie_pattern(keys: Iterable[str], *, plurals: bool) -> str:
     r"""One regular expression for ``keys`` (folded phrases, words apart by one space),
     as a trie: at each character the expression branches only on the characters that
     can follow, so a position is tried against each phrase at most once (an
@@ -136,9 +136,9 @@ def _trie(keys: Iterable[str], plurals: bool) -> str:
 
     Examples
     --------
-    >>> print(_trie(["peru", "per"], True))
+    >>> print(trie_pattern(["peru", "per"], plurals=True))
     per(?:u(?:e?s)?|)
-    >>> print(_trie(["costa rica", "chad"], False))
+    >>> print(trie_pattern(["costa rica", "chad"], plurals=False))
     c(?:had|osta[\s\-]+rica)
     """
     root = _TrieNode()
@@ -201,7 +201,7 @@ class PhraseMatcher:
             if key and key not in table:
                 table[key] = (value, kind)
         self._table = table
-        body = _trie(table, plurals) if table else None
+        body = trie_pattern(table, plurals=plurals) if table else None
         self._regex = re.compile(r"(?<![\w])" + body + r"(?![\w])" if body else r"(?!)")
 
     def _lookup(self, surface: str) -> tuple[str, str]:
