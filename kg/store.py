@@ -15,12 +15,12 @@ the previous contents as they were.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -283,40 +283,28 @@ class Staging:
     def load_quads(self, chunks: Iterable[bytes], batch: int = BULK_BATCH) -> None:
         """Add N-Quads read from ``chunks`` (each whole statements) as they come, in
         bulk loads of about ``batch`` bytes each: nothing holds them all, and
-        Oxigraph's loader, which buffers what one call gives it, holds one batch."""
+        Oxigraph's loader, which buffers what one call gives it, holds one batch.
+
+        The next batch is gathered in a thread while Oxigraph loads one (it lets go
+        of the interpreter as it does): the Python that makes the statements (the
+        summary, the merging of the documents' parts) runs beside the loader instead
+        of between its calls. At most two batches are held.
+        """
         chunks = iter(chunks)
-        while True:
-            reader = _ChunkReader(chunks, batch)
-            self._store.bulk_load(reader, format=ox.RdfFormat.N_QUADS)
-            if reader.exhausted:
-                return
 
+        def gather() -> bytes:
+            parts, size = [], 0
+            while size < batch and (chunk := next(chunks, None)) is not None:
+                parts.append(chunk)
+                size += len(chunk)
+            return b"".join(parts)
 
-class _ChunkReader(io.RawIOBase):
-    """A binary file over the byte strings of ``chunks``, ending after the chunk that
-    reaches ``limit`` bytes (the rest is for the next reader)."""
-
-    def __init__(self, chunks: Iterator[bytes], limit: int):
-        self._chunks, self._left = chunks, limit
-        self._pending = memoryview(b"")
-        self.exhausted = False
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        while not self._pending:
-            chunk = next(self._chunks, None) if self._left > 0 else b""
-            if chunk is None:
-                self.exhausted = True
-            if not chunk:
-                return 0
-            self._left -= len(chunk)
-            self._pending = memoryview(chunk)
-        n = min(len(buffer), len(self._pending))
-        buffer[:n] = self._pending[:n]
-        self._pending = self._pending[n:]
-        return n
+        with ThreadPoolExecutor(1, thread_name_prefix="coopgraph-quads") as ahead:
+            coming = ahead.submit(gather)
+            while data := coming.result():
+                coming = ahead.submit(gather)
+                self._store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+                del data
 
 
 #: Marks a staging database as complete (see :meth:`EmbeddedStore.rewrite`).

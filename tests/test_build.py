@@ -396,3 +396,30 @@ def test_action_summary_contract(demo_store):
                 assert values == sorted(values)
     merged = [r for r in rows if len(r["sources"]["value"].split(" ")) == 2]
     assert len(merged) == 4  # the actions both demo lists describe
+
+
+def test_load_quads_in_batches_gathered_ahead(tmp_path):
+    """Batches of every size, chunks larger than a batch, and what goes wrong on
+    either side of the loader (the statements, or the Python that makes them) comes
+    out as the error, not a hang."""
+    import pyoxigraph as ox
+
+    from kg.store import Staging
+
+    lines = [f'<urn:s{i}> <urn:p> "{i}" <urn:g{i % 3}> .\n'.encode() for i in range(500)]
+    chunks = [b"".join(lines[i : i + 7]) for i in range(0, 500, 7)]
+    for batch in (1, 100, 1_000, 10**9):
+        store = ox.Store()
+        Staging(store).load_quads(iter(chunks), batch=batch)
+        assert len(store) == 500
+        assert len(list(store.quads_for_pattern(None, None, None, ox.NamedNode("urn:g1")))) == 167
+
+    def failing():
+        yield from chunks[:20]
+        raise RuntimeError("the graph-making failed")
+
+    store = ox.Store()
+    with pytest.raises(RuntimeError, match="graph-making failed"):
+        Staging(store).load_quads(failing(), batch=100)
+    with pytest.raises(SyntaxError):
+        Staging(ox.Store()).load_quads(iter([*chunks[:30], b"<urn:a> <urn:p> oops .\n"]), 50)
