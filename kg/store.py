@@ -274,16 +274,23 @@ class Staging:
         if carry is not None:
             carry(self._store)
 
-    def load_graph(self, name: URIRef | str, graph: Graph) -> None:
+    def load_graph(self, name: URIRef | str, graph: Graph, *, lenient: bool = False) -> None:
         """Add ``graph`` (an rdflib graph or :class:`kg.triples.Triples`) as graph
-        ``name``."""
+        ``name`` (``lenient``: without Oxigraph's syntax checks, for statements known
+        to be well formed)."""
         data = graph.serialize(format="nt", encoding="utf-8")
-        self._store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
+        self._store.bulk_load(
+            data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name), lenient=lenient
+        )
 
-    def load_quads(self, chunks: Iterable[bytes], batch: int = BULK_BATCH) -> None:
+    def load_quads(
+        self, chunks: Iterable[bytes], batch: int = BULK_BATCH, *, lenient: bool = False
+    ) -> None:
         """Add N-Quads read from ``chunks`` (each whole statements) as they come, in
         bulk loads of about ``batch`` bytes each: nothing holds them all, and
         Oxigraph's loader, which buffers what one call gives it, holds one batch.
+        ``lenient`` skips Oxigraph's syntax checks (IRIs, language tags), for
+        statements known to be well formed.
 
         The next batch is gathered in a thread while Oxigraph loads one (it lets go
         of the interpreter as it does): the Python that makes the statements (the
@@ -303,7 +310,7 @@ class Staging:
             coming = ahead.submit(gather)
             while data := coming.result():
                 coming = ahead.submit(gather)
-                self._store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+                self._store.bulk_load(data, format=ox.RdfFormat.N_QUADS, lenient=lenient)
                 del data
 
 
