@@ -140,6 +140,8 @@ def trie_pattern(keys: Iterable[str], *, plurals: bool) -> str:
     per(?:u(?:e?s)?|)
     >>> print(trie_pattern(["costa rica", "chad"], plurals=False))
     c(?:had|osta[\s\-]+rica)
+    >>> print(trie_pattern([], plurals=False))  # matches nothing
+    (?!)
     """
     root = _TrieNode()
     for key in keys:
@@ -147,7 +149,7 @@ def trie_pattern(keys: Iterable[str], *, plurals: bool) -> str:
         for char in key:
             node = node.next.setdefault(char, _TrieNode())
         node.plural = plurals and len(key) >= 4 and key[-1].isalpha()
-    return root.pattern()
+    return root.pattern() if root.next else r"(?!)"
 
 
 class _TrieNode:
@@ -201,8 +203,7 @@ class PhraseMatcher:
             if key and key not in table:
                 table[key] = (value, kind)
         self._table = table
-        body = trie_pattern(table, plurals=plurals) if table else None
-        self._regex = re.compile(r"(?<![\w])" + body + r"(?![\w])" if body else r"(?!)")
+        self._regex = re.compile(r"(?<![\w])" + trie_pattern(table, plurals=plurals) + r"(?![\w])")
 
     def _lookup(self, surface: str) -> tuple[str, str]:
         key = re.sub(r"[\s\-]+", " ", surface)
