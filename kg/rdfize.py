@@ -164,17 +164,21 @@ class _Writer:
             str(fact.end),
             readable="e",
         )
-        g.add((ev, RDF.type, CG.Evidence))
-        g.add((ev, RDF.subject, s))
-        g.add((ev, RDF.predicate, p))
-        g.add((ev, RDF.object, o))
-        g.add((ev, PROV.wasDerivedFrom, self.doc_iri))
-        g.add((ev, CG.charStart, _integer(fact.start)))
-        g.add((ev, CG.charEnd, _integer(fact.end)))
-        g.add((ev, CG.quote, Literal(self.text[fact.start : fact.end])))
-        g.add((ev, CG.rule, _rule_node(fact.rule)))
+        # (written as they are made: nine statements in ten of a build are evidence)
+        about = [
+            (RDF.type, CG.Evidence),
+            (RDF.subject, s),
+            (RDF.predicate, p),
+            (RDF.object, o),
+            (PROV.wasDerivedFrom, self.doc_iri),
+            (CG.charStart, _integer(fact.start)),
+            (CG.charEnd, _integer(fact.end)),
+            (CG.quote, Literal(self.text[fact.start : fact.end])),
+            (CG.rule, _rule_node(fact.rule)),
+        ]
         if fact.confidence < 1:
-            g.add((ev, CG.confidence, _decimal(fact.confidence)))
+            about.append((CG.confidence, _decimal(fact.confidence)))
+        g.add_about(ev, about)
         self.rules.add(fact.rule)
 
     def fact(self, s: URIRef, p: URIRef, o: Node, fact: Fact) -> None:
@@ -274,8 +278,8 @@ def document_graph(
     res: Resolution,
 ) -> Triples:
     """The graph of one source document: its node, its records' facts and evidence."""
-    graph = Triples()
     doc_iri = document_iri(name)
+    graph = Triples(doc_iri)  # (its evidence written in the graph it will be stored in)
     w = _Writer(graph, name, text, doc_iri)
     graph.add((doc_iri, RDF.type, CG.SourceDocument))
     graph.add((doc_iri, DCTERMS.title, Literal(name)))

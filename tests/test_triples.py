@@ -72,3 +72,62 @@ def test_a_graph_as_nquads_and_in_chunks_reads_back_whole():
 def test_a_node_that_is_not_a_term_is_refused():
     with pytest.raises(TypeError, match="not an RDF term"):
         nt_term("just a string")
+
+
+def _parsed(data: bytes | str, fmt=ox.RdfFormat.N_QUADS) -> list:
+    return list(ox.parse(data.encode() if isinstance(data, str) else data, format=fmt))
+
+
+def _one_by_one(triples, graph: URIRef | None) -> set:
+    """The triples written one by one, by nt_term, and read back."""
+    end = f" {nt_term(graph)} .\n" if graph is not None else " .\n"
+    lines = "".join(f"{nt_term(s)} {nt_term(p)} {nt_term(o)}{end}" for s, p, o in triples)
+    return set(_parsed(lines, ox.RdfFormat.N_QUADS if graph else ox.RdfFormat.N_TRIPLES))
+
+
+def test_triples_written_ahead_read_back_as_the_triples_the_graph_holds():
+    """Blocks written as added, a second block about a subject (sharing a statement with
+    the first), a statement both added and in a block: every statement once, in the
+    blocks' graph, in another graph and as N-Triples."""
+    t = Triples(G)
+    a, b = URIRef(f"{S}/a"), URIRef(f"{S}/b")
+    first = [(a, P, Literal('say "hi"\n', lang="en")), (a, RDF.type, P)]
+    second = [(a, RDF.type, P), (a, P, Literal(7))]
+    t.add((b, P, Literal("before")))
+    t.add(first[1])
+    for subject, triples in ((a, first), (b, [(b, P, a)]), (a, second)):
+        t.add_about(subject, [(p, o) for _, p, o in triples])
+    t.add((b, P, a))
+    assert len(t) == 5 == len(set(t))
+    other = URIRef("https://w3id.org/coopgraph/graph/other")
+    for graph in (G, other, None):
+        data = t.nquads(graph) if graph is not None else t.serialize(format="nt")
+        fmt = ox.RdfFormat.N_QUADS if graph is not None else ox.RdfFormat.N_TRIPLES
+        statements = _parsed(data, fmt)
+        assert len(statements) == len(t)
+        assert set(statements) == _one_by_one(t, graph)
+
+
+def test_a_document_graph_writes_each_of_its_triples_once():
+    """Read back, a document's N-Quads (its evidence written as added) are its
+    triples, each once."""
+    from conftest import SEEDS
+
+    from kg.build import extract_document
+    from kg.documents import discover, read_document
+    from kg.iri import document_iri
+    from kg.rdfize import document_graph
+    from kg.resolve import OrgIndex, resolve_document, resolve_organisations, signatures
+    from kg.resources import resource_dir
+
+    paths = discover([resource_dir("corpus")]) + (discover([SEEDS]) if SEEDS.is_dir() else [])
+    for path in paths:
+        doc = read_document(path.name, path.read_bytes())
+        records, _, layouts = extract_document(doc)
+        index = OrgIndex()
+        index.add(doc.name, signatures(doc.name, records))
+        res = resolve_document(doc.name, records, resolve_organisations(index))
+        graph = document_graph(doc.name, doc.text, doc.sha256, layouts, res.records[doc.name], res)
+        quads = _parsed(graph.nquads(document_iri(doc.name)))
+        assert len(quads) == len(graph), path.name
+        assert set(quads) == _one_by_one(graph, document_iri(doc.name)), path.name
