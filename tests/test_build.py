@@ -417,20 +417,25 @@ def test_action_summary_contract(demo_store):
     assert len(merged) == 4  # the actions both demo lists describe
 
 
-def test_load_quads_in_batches_gathered_ahead(tmp_path):
-    """Batches of every size, chunks larger than a batch, and what goes wrong on
-    either side of the loader (the statements, or the Python that makes them) comes
-    out as the error, not a hang."""
+def test_load_quads_in_batches_loaded_side_by_side(tmp_path):
+    """Batches of every size, chunks larger than a batch, loads side by side into one
+    database on disk (terms shared between batches), and what goes wrong on either
+    side of the loader (the statements, or the Python that makes them) comes out as
+    the error, not a hang."""
     import pyoxigraph as ox
 
     from kg.store import Staging
 
-    lines = [f'<urn:s{i}> <urn:p> "{i}" <urn:g{i % 3}> .\n'.encode() for i in range(500)]
+    lines = [
+        f'<urn:s{i}> <urn:p{i % 5}> "{i % 11}" <urn:g{i % 3}> .\n'.encode() for i in range(500)
+    ]
     chunks = [b"".join(lines[i : i + 7]) for i in range(0, 500, 7)]
+    expected = ox.Store()
+    expected.bulk_load(b"".join(lines), format=ox.RdfFormat.N_QUADS)
     for batch in (1, 100, 1_000, 10**9):
-        store = ox.Store()
+        store = ox.Store(str(tmp_path / f"b{batch}"))
         Staging(store).load_quads(iter(chunks), batch=batch)
-        assert len(store) == 500
+        assert sorted(map(str, store)) == sorted(map(str, expected))
         assert len(list(store.quads_for_pattern(None, None, None, ox.NamedNode("urn:g1")))) == 167
 
     def failing():
