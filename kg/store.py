@@ -25,11 +25,13 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 DEFAULT_STORE = Path(".coopgraph")
+T = TypeVar("T")
 ENV_STORE = "COOPGRAPH_STORE"
 
 
@@ -191,7 +193,7 @@ class EmbeddedStore:
         root = self.path / "oxigraph"
         staging = self.path / "oxigraph.staging"
         shutil.rmtree(staging, ignore_errors=True)
-        new = None
+        new = writing = None
         try:
             new = ox.Store(str(staging))
 
@@ -209,9 +211,12 @@ class EmbeddedStore:
             writing.carry_over()
             new.flush()
             new.optimize()
+            writing.close()
             new = None  # closes it
             (staging / READY).touch()
         except BaseException:
+            if writing is not None:
+                writing.close()
             new = None
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -274,12 +279,34 @@ class Staging:
         self.ox = store
         self._carry = carry
 
+    def close(self) -> None:
+        """Let go of the database (the block has ended): a Staging kept past its
+        block must not hold it open while its folder moves."""
+        self._store = self.ox = None  # type: ignore[assignment]
+
     def carry_over(self) -> None:
         """Copy in now the current database's graphs that are kept (not replaced),
         rather than when the block ends (at most once)."""
         carry, self._carry = self._carry, None
         if carry is not None:
             carry(self._store)
+
+    def finish(self, beside: Callable[[ox.Store], T]) -> T:
+        """Carry over the kept graphs (see :meth:`carry_over`), then compact the
+        database while ``beside(database)`` runs in this thread, and return what it
+        returns: the last step of the block, whose end then has nothing left to do.
+
+        Oxigraph compacts on one core and lets go of the interpreter as it does; a
+        database compacted already is compacted again in no time.
+        """
+        self.carry_over()
+        self._store.flush()
+        # (an error in ``beside`` leaves once the compaction has ended)
+        with ThreadPoolExecutor(1, thread_name_prefix="coopgraph-optimize") as pool:
+            compacting = pool.submit(self._store.optimize)
+            result = beside(self._store)
+            compacting.result()
+        return result
 
     def load_graph(self, name: URIRef | str, graph: Graph, *, lenient: bool = False) -> None:
         """Add ``graph`` (an rdflib graph or :class:`kg.triples.Triples`) as graph

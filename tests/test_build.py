@@ -397,6 +397,39 @@ def test_rewrite_keeps_graphs_it_is_not_given_unless_clean(tmp_path):
     assert db.graph_names() == [str(b)]
 
 
+def test_finish_runs_beside_the_compaction_on_the_whole_new_database(tmp_path):
+    """What runs beside the compaction sees the graphs carried over too, its result is
+    returned, and an error in it leaves the store as it was."""
+    db = EmbeddedStore(tmp_path / "s")
+    g = Graph()
+    g.add(
+        (URIRef("https://w3id.org/coopgraph/id/x"), URIRef("https://example.org/p"), Literal("1"))
+    )
+    a, b = (
+        URIRef("https://w3id.org/coopgraph/id/graph/a"),
+        URIRef("https://w3id.org/coopgraph/id/graph/b"),
+    )
+    db.rewrite({a: g})
+    with db.rewriting([b]) as staging:
+        staging.load_graph(b, g)
+        seen = staging.finish(
+            lambda database: sorted(str(n.value) for n in database.named_graphs())
+        )
+    assert seen == [str(a), str(b)] == db.graph_names()
+
+    def failing(database):
+        raise RuntimeError("the validation failed")
+
+    with pytest.raises(RuntimeError, match="validation failed"), db.rewriting([a]) as staging:
+        staging.load_graph(URIRef("https://w3id.org/coopgraph/id/graph/c"), g)
+        staging.finish(failing)
+    assert db.graph_names() == [str(a), str(b)]
+    assert not (tmp_path / "s" / "oxigraph.staging").exists()
+    # (the Staging kept past its block has let go of its database)
+    db.rewrite({a: g}, clean=True)
+    assert db.graph_names() == [str(a)]
+
+
 def test_action_summary_contract(demo_store):
     store, _ = demo_store
     result = CliRunner().invoke(
