@@ -472,10 +472,10 @@ class SummaryAccumulator:
                 events_for[action].add(event)
         for position, action in enumerate(actions):
             year = self._year(action)
-            yield from self._action_row(
-                action, titles[action], starts[action], year, events_for.get(action, set())
-            )
             row = summary_iri("action", action)
+            yield from self._action_row(
+                row, action, titles[action], starts[action], year, events_for.get(action, set())
+            )
             yield row, CG.iriRank, Literal(position)
             if action in title_rank:
                 yield row, CG.titleRank, Literal(title_rank[action])
@@ -503,10 +503,10 @@ class SummaryAccumulator:
         in_timeline = 0
         iri_rank = {institution: n for n, institution in enumerate(institutions)}
         for institution in sorted(institutions, key=name_rank.__getitem__):
-            yield from self._institution_row(
-                institution, names[institution], len(partners_of[institution])
-            )
             row = summary_iri("institution", institution)
+            yield from self._institution_row(
+                row, institution, names[institution], len(partners_of[institution])
+            )
             yield row, CG.titleRank, Literal(name_rank[institution])
             yield row, CG.iriRank, Literal(iri_rank[institution])
             actions_of = partners_of[institution]
@@ -612,13 +612,14 @@ class SummaryAccumulator:
 
     def _action_row(
         self,
+        row: URIRef,
         action: Node,
         title: Node | None,
         earliest: Node | None,
         year: Literal | None,
         events: set[Node],
     ) -> Iterator[Triple]:
-        row = summary_iri("action", action)
+        """The statements of ``action``'s row, ``row`` (its summary_iri)."""
         yield row, RDF.type, CG.ActionSummary
         yield row, CG.summarises, action
         partners = self._objects(CG.partnerCountry, action)
@@ -671,9 +672,9 @@ class SummaryAccumulator:
                 yield row, predicate, value
 
     def _institution_row(
-        self, institution: Node, name: Node | None, actions: int
+        self, row: URIRef, institution: Node, name: Node | None, actions: int
     ) -> Iterator[Triple]:
-        row = summary_iri("institution", institution)
+        """The statements of ``institution``'s row, ``row`` (its summary_iri)."""
         yield row, RDF.type, CG.InstitutionSummary
         yield row, CG.summarises, institution
         yield row, CG.actionCount, Literal(actions)
