@@ -379,17 +379,19 @@ def test_a_swap_cut_short_is_finished_or_undone_on_open(tmp_path, staged):
     assert sorted(p.name for p in store.iterdir() if p.name.startswith("oxigraph")) == ["oxigraph"]
 
 
-def test_rewrite_keeps_graphs_it_is_not_given_unless_clean(tmp_path):
-    store = tmp_path / "s"
-    db = EmbeddedStore(store)
+def _a_graph_and_two_names() -> tuple[Graph, URIRef, URIRef]:
     g = Graph()
     g.add(
         (URIRef("https://w3id.org/coopgraph/id/x"), URIRef("https://example.org/p"), Literal("1"))
     )
-    a, b = (
-        URIRef("https://w3id.org/coopgraph/id/graph/a"),
-        URIRef("https://w3id.org/coopgraph/id/graph/b"),
-    )
+    names = (URIRef(f"https://w3id.org/coopgraph/id/graph/{n}") for n in "ab")
+    return g, *names
+
+
+def test_rewrite_keeps_graphs_it_is_not_given_unless_clean(tmp_path):
+    store = tmp_path / "s"
+    db = EmbeddedStore(store)
+    g, a, b = _a_graph_and_two_names()
     db.rewrite({a: g})
     db.rewrite({b: g})
     assert db.graph_names() == [str(a), str(b)]
@@ -401,14 +403,7 @@ def test_finish_runs_beside_the_compaction_on_the_whole_new_database(tmp_path):
     """What runs beside the compaction sees the graphs carried over too, its result is
     returned, and an error in it leaves the store as it was."""
     db = EmbeddedStore(tmp_path / "s")
-    g = Graph()
-    g.add(
-        (URIRef("https://w3id.org/coopgraph/id/x"), URIRef("https://example.org/p"), Literal("1"))
-    )
-    a, b = (
-        URIRef("https://w3id.org/coopgraph/id/graph/a"),
-        URIRef("https://w3id.org/coopgraph/id/graph/b"),
-    )
+    g, a, b = _a_graph_and_two_names()
     db.rewrite({a: g})
     with db.rewriting([b]) as staging:
         staging.load_graph(b, g)
