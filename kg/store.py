@@ -30,8 +30,8 @@ from typing import TypeVar
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-DEFAULT_STORE = Path(".coopgraph")
 T = TypeVar("T")
+DEFAULT_STORE = Path(".coopgraph")
 ENV_STORE = "COOPGRAPH_STORE"
 
 

@@ -127,7 +127,7 @@ class Triples:
         """N-Triples, one line per triple, sorted (so the output is deterministic)."""
         if format not in ("nt", "ntriples"):
             raise ValueError(f"Triples writes N-Triples only, not {format}")
-        text = "".join(sorted(self._lines(" .\n")))
+        text = "".join(sorted(self._lines(" .\n", whole=False)))
         return text.encode(encoding) if encoding else text
 
     def nquads(self, graph: URIRef) -> bytes:
@@ -142,11 +142,11 @@ class Triples:
         """
         return "".join(self._lines(f" {nt_term(graph)} .\n")).encode()
 
-    def _lines(self, end: str) -> list[str]:
+    def _lines(self, end: str, *, whole: bool = True) -> list[str]:
         """The triples, those of the written blocks included, as lines ending in
-        ``end`` (several lines to an item where a block is)."""
+        ``end`` (several lines to an item where a block is, when ``whole``)."""
         lines = _statements((t for t, held in self._triples.items() if not held), end)
-        if end == self.end:
+        if whole and end == self.end:
             lines += self._blocks
         else:  # (no term holds a line break: each is a line's end)
             lines += (line + end for b in self._blocks for line in b.split(self.end) if line)
