@@ -150,19 +150,15 @@ _BOUNDS = {
 
 @dataclass(frozen=True)
 class _Constraint:
-    """One constraint of a property shape: a bound on the number of values
-    (``count``: the focus node's number -> broken?), a test of each value (``value``:
-    value, types by node -> conforms?) or a comparison with the values of another
-    predicate (``reads``)."""
+    """One constraint of a property shape: a bound on the number of values (``least``
+    or ``most``), a test of each value (``value``: value, types by node -> conforms?)
+    or a comparison with the values of another predicate (``reads``)."""
 
     component: str
-    count: Callable[[int], bool] | None = None
-    value: Callable[[Node, dict[Node, list[Node]]], bool] | None = None
-    reads: str | None = None
-    #: The bound a count constraint sets (sh:minCount or sh:maxCount), to check it
-    #: over a document's nodes at once.
     least: int | None = None
     most: int | None = None
+    value: Callable[[Node, dict[Node, list[Node]]], bool] | None = None
+    reads: str | None = None
 
 
 @dataclass(frozen=True)
@@ -263,13 +259,9 @@ class LocalShapes:
 
     def _constraint(self, prop: Node, p: Node, o: Node) -> _Constraint:
         if p == SH.minCount:
-            least = int(o)
-            return _Constraint(
-                "MinCountConstraintComponent", count=lambda n: n < least, least=least
-            )
+            return _Constraint("MinCountConstraintComponent", least=int(o))
         if p == SH.maxCount:
-            most = int(o)
-            return _Constraint("MaxCountConstraintComponent", count=lambda n: n > most, most=most)
+            return _Constraint("MaxCountConstraintComponent", most=int(o))
         if p == SH.datatype:
             wanted = str(o)
             return _Constraint(
@@ -363,16 +355,16 @@ class LocalShapes:
         types: dict[Node, list[Node]],
     ) -> Iterable[Node]:
         """The focus nodes ``c`` finds broken, given their values ``mine``."""
-        if c.count is not None:
-            # (the usual bounds at once, in C: a document has thousands of focus nodes)
-            if c.least == 1:  # those without a value
+        # (the usual bounds at once, in C: a document has thousands of focus nodes)
+        if (least := c.least) is not None:
+            if least == 1:  # those without a value
                 return focus.difference(counts)
-            if c.most is not None and max(counts.values(), default=0) <= c.most:
+            # (the focus nodes without values break a bound above 0 too)
+            return {s for s in focus if counts.get(s, 0) < least}
+        if (most := c.most) is not None:
+            if max(counts.values(), default=0) <= most:
                 return ()
-            broken = c.count
-            if broken(0):  # a lower bound: the focus nodes without values break it too
-                return {s for s in focus if broken(counts.get(s, 0))}
-            return {s for s, n in counts.items() if broken(n)}
+            return {s for s, n in counts.items() if n > most}
         if c.value is not None:
             conforms = c.value
             return {s for s, v in mine if not conforms(v, types)}

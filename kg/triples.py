@@ -104,15 +104,13 @@ class Triples:
                 self.add((subject, p, o))
             return
         self._blocked.add(subject)
-        triples, end, verbs = self._triples, self.end, _VERBS
-        s = nt_term(subject) + " "
-        lines = []
+        pairs = list(pairs)
+        if len({p for p, _ in pairs}) < len(pairs):  # (a predicate twice: one line a pair)
+            pairs = list(dict.fromkeys(pairs))
+        triples = self._triples
         for p, o in pairs:
             triples[(subject, p, o)] = True
-            if (verb := verbs.get(p)) is None:
-                verb = verbs[p] = nt_term(p) + " "
-            lines.append(f"{s}{verb}{nt_term(o)}{end}")
-        self._blocks.append("".join(lines))
+        self._blocks.append("".join(_statements(((subject, p, o) for p, o in pairs), self.end)))
 
     def __iter__(self) -> Iterator[Triple]:
         return iter(self._triples)
@@ -153,22 +151,22 @@ class Triples:
         return lines
 
 
-#: Predicates in N-Triples, each with the space that follows (the vocabulary's few).
+#: Predicates in N-Triples (the vocabulary's few, written once each).
 _VERBS: dict[Node, str] = {}
 
 
 def _statements(triples: Iterable[Triple], end: str) -> list[str]:
     """Each of ``triples`` as a line ending in ``end``."""
-    # (a subject written once for the run of triples that share it, each predicate
-    # once: triples come grouped by subject, and there are few predicates)
-    predicates: dict[Node, str] = {}
+    # (a subject written once for the run of triples that share it: triples come
+    # grouped by subject)
+    verbs = _VERBS
     lines = []
     subject = written = None
     for s, p, o in triples:
         if s is not subject:
             subject, written = s, nt_term(s)
-        if (verb := predicates.get(p)) is None:
-            verb = predicates[p] = nt_term(p)
+        if (verb := verbs.get(p)) is None:
+            verb = verbs[p] = nt_term(p)
         lines.append(f"{written} {verb} {nt_term(o)}{end}")
     return lines
 

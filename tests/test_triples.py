@@ -86,12 +86,13 @@ def _one_by_one(triples, graph: URIRef | None) -> set:
 
 
 def test_triples_written_ahead_read_back_as_the_triples_the_graph_holds():
-    """Blocks written as added, a second block about a subject (sharing a statement with
-    the first), a statement both added and in a block: every statement once, in the
+    """Blocks written as added, a block naming a statement twice, a second block about a
+    subject (sharing a statement with the first), a statement both added and in a
+    block: every statement once, in the
     blocks' graph, in another graph and as N-Triples (sorted by line), whether the
     blocks were written for a graph or none."""
     a, b = URIRef(f"{S}/a"), URIRef(f"{S}/b")
-    first = [(a, P, Literal('say "hi"\n', lang="en")), (a, RDF.type, P)]
+    first = [(a, P, Literal('say "hi"\n', lang="en")), (a, RDF.type, P), (a, RDF.type, P)]
     second = [(a, RDF.type, P), (a, P, Literal(7))]
     other = URIRef("https://w3id.org/coopgraph/graph/other")
     for t in (Triples(G), Triples()):
