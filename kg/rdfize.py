@@ -279,7 +279,7 @@ def document_graph(
 ) -> Triples:
     """The graph of one source document: its node, its records' facts and evidence."""
     doc_iri = document_iri(name)
-    graph = Triples(doc_iri)  # (its evidence written in the graph it will be stored in)
+    graph = Triples()
     w = _Writer(graph, name, text, doc_iri)
     graph.add((doc_iri, RDF.type, CG.SourceDocument))
     graph.add((doc_iri, DCTERMS.title, Literal(name)))

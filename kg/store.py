@@ -268,6 +268,11 @@ BULK_BATCH = 48 << 20
 #: in one call, which peaked at 2.1 GB against 0.6 GB. In the build, pass 2 took
 #: 208 s against 223 s, and the build 340 s against 359 s.
 LOADERS = 2
+#: Statements to load: ``(None, N-Quads)`` or ``(graph, N-Triples)``, each whole
+#: statements. Writing a large graph's statements as N-Triples, and loading them into
+#: their graph, gives Oxigraph a third fewer bytes to parse (the graph's IRI is not on
+#: every line), and took its loader 12 % less CPU.
+Statements = tuple[str | None, bytes]
 
 
 class Staging:
@@ -317,14 +322,19 @@ class Staging:
             data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name), lenient=lenient
         )
 
-    def load_quads(
-        self, chunks: Iterable[bytes], batch: int = BULK_BATCH, *, lenient: bool = False
+    def load(
+        self, items: Iterable[Statements], batch: int = BULK_BATCH, *, lenient: bool = False
     ) -> None:
-        """Add N-Quads read from ``chunks`` (each whole statements) as they come, in
-        bulk loads of about ``batch`` bytes each: nothing holds them all, and
-        Oxigraph's loader, which buffers what one call gives it, holds one batch.
-        ``lenient`` skips Oxigraph's syntax checks (IRIs, language tags), for
-        statements known to be well formed.
+        """Add the statements ``items`` give as they come (see :data:`Statements`: N-Quads,
+        or N-Triples of one named graph), in bulk loads of about ``batch`` bytes each:
+        nothing holds them all, and Oxigraph's loader, which buffers what one call gives
+        it, holds one batch. ``lenient`` skips Oxigraph's syntax checks (IRIs, language
+        tags), for statements known to be well formed.
+
+        N-Quads are gathered into batches; N-Triples are gathered while they are of the
+        same graph, and a batch of them ends where another graph's begin (each bulk
+        load of N-Triples goes into one graph, and costs some 10 ms and a few files of
+        its own, so a graph's statements are worth loading so only in bulk).
 
         :data:`LOADERS` batches load at once, in threads (Oxigraph lets go of the
         interpreter as it loads, and its bulk loads of one store may run side by
@@ -332,31 +342,56 @@ class Staging:
         statements (the summary, the merging of the documents' parts) runs beside
         the loads instead of between them, and one load's parsing beside another's
         indexing, which a single call does only within batches of a million
-        statements. At most ``LOADERS + 1`` batches are held.
+        statements. At most ``LOADERS + 2`` batches are held.
         """
-        chunks = iter(chunks)
 
-        def gather() -> bytes:
-            parts, size = [], 0
-            while size < batch and (chunk := next(chunks, None)) is not None:
-                parts.append(chunk)
-                size += len(chunk)
-            return b"".join(parts)
-
-        def load(data: bytes) -> None:
-            self._store.bulk_load(data, format=ox.RdfFormat.N_QUADS, lenient=lenient)
+        def load(graph: str | None, data: bytes) -> None:
+            if graph is None:
+                self._store.bulk_load(data, format=ox.RdfFormat.N_QUADS, lenient=lenient)
+            else:
+                self._store.bulk_load(
+                    data,
+                    format=ox.RdfFormat.N_TRIPLES,
+                    to_graph=ox.NamedNode(graph),
+                    lenient=lenient,
+                )
 
         # (an error, in a load or in the gathering, leaves the block once the loads
         # under way have ended: the first one met is raised)
         with ThreadPoolExecutor(LOADERS, thread_name_prefix="coopgraph-load") as pool:
             loading: deque[Future[None]] = deque()
-            while data := gather():
+
+            # what is gathered for the next loads: N-Quads (under None), and the
+            # N-Triples of one graph
+            gathered: dict[str | None, list[bytes]] = {}
+            sizes: dict[str | None, int] = {}
+
+            def submit(graph: str | None) -> None:
+                data = b"".join(gathered.pop(graph))
+                del sizes[graph]
                 if len(loading) == LOADERS:
                     loading.popleft().result()
-                loading.append(pool.submit(load, data))
-                del data
+                loading.append(pool.submit(load, graph, data))
+
+            for graph, data in items:
+                if graph is not None:
+                    graph = str(graph)
+                    for other in [g for g in gathered if g is not None and g != graph]:
+                        submit(other)
+                gathered.setdefault(graph, []).append(data)
+                sizes[graph] = sizes.get(graph, 0) + len(data)
+                if sizes[graph] >= batch:
+                    submit(graph)
+            for graph in list(gathered):
+                submit(graph)
             while loading:
                 loading.popleft().result()
+
+    def load_quads(
+        self, chunks: Iterable[bytes], batch: int = BULK_BATCH, *, lenient: bool = False
+    ) -> None:
+        """Add N-Quads read from ``chunks`` (each whole statements); see :meth:`load`."""
+        self.load(((None, chunk) for chunk in chunks), batch, lenient=lenient)
 
 
 #: Marks a staging database as complete (see :meth:`EmbeddedStore.rewrite`).

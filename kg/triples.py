@@ -128,6 +128,18 @@ class Triples:
         text = "".join(sorted(self._lines(" .\n", whole=False)))
         return text.encode(encoding) if encoding else text
 
+    def ntriples(self) -> bytes:
+        """The triples as N-Triples, in no particular order (:meth:`serialize` sorts).
+
+        Examples
+        --------
+        >>> t = Triples()
+        >>> t.add((URIRef("urn:a"), URIRef("urn:p"), Literal("x")))
+        >>> t.ntriples()
+        b'<urn:a> <urn:p> "x" .\\n'
+        """
+        return "".join(self._lines(" .\n")).encode()
+
     def nquads(self, graph: URIRef) -> bytes:
         """The triples as N-Quads in graph ``graph``.
 
@@ -198,14 +210,14 @@ class Terms:
         return getattr(self, name)
 
 
-def nquad_chunks(triples: Iterable[Triple], graph: URIRef, lines: int = 10_000) -> Iterator[bytes]:
-    """``triples`` as N-Quads in graph ``graph``, ``lines`` statements a chunk.
+def ntriples_chunks(triples: Iterable[Triple], lines: int = 10_000) -> Iterator[bytes]:
+    """``triples`` as N-Triples, ``lines`` statements a chunk.
 
     Examples
     --------
-    >>> list(nquad_chunks([(URIRef("urn:a"), URIRef("urn:p"), URIRef("urn:b"))], URIRef("urn:g")))
-    [b'<urn:a> <urn:p> <urn:b> <urn:g> .\\n']
+    >>> list(ntriples_chunks([(URIRef("urn:a"), URIRef("urn:p"), URIRef("urn:b"))]))
+    [b'<urn:a> <urn:p> <urn:b> .\\n']
     """
     triples = iter(triples)
     while batch := list(islice(triples, lines)):
-        yield "".join(_statements(batch, f" {nt_term(graph)} .\n")).encode()
+        yield "".join(_statements(batch, " .\n")).encode()

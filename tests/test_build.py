@@ -71,6 +71,18 @@ def test_what_the_build_writes_passes_oxigraphs_checks(corpus, request, tmp_path
     assert store_quads(strict) == store_quads(lenient)
 
 
+def test_graphs_loaded_whole_as_ntriples_give_the_same_quads(demo_store, tmp_path, monkeypatch):
+    """Every document graph loaded on its own as N-Triples into its graph
+    (kg.build.WHOLE_GRAPH; the demo's graphs are small enough to go as N-Quads)."""
+    import kg.build
+
+    store, _ = demo_store
+    monkeypatch.setattr(kg.build, "WHOLE_GRAPH", 0)
+    whole = tmp_path / "whole"
+    build(None, store=whole)
+    assert store_quads(whole) == store_quads(store)
+
+
 def _copy(names, folder):
     folder.mkdir(parents=True, exist_ok=True)
     for name in names:
@@ -475,3 +487,37 @@ def test_load_quads_in_batches_loaded_side_by_side(tmp_path):
         Staging(store).load_quads(failing(), batch=100)
     with pytest.raises(SyntaxError):
         Staging(ox.Store()).load_quads(iter([*chunks[:30], b"<urn:a> <urn:p> oops .\n"]), 50)
+
+
+def test_statements_of_named_graphs_load_into_their_graphs(tmp_path):
+    """N-Triples of a graph, in runs broken by other graphs and by N-Quads, with
+    batches of every size: each statement lands in its graph, once, whether its run
+    was gathered into one load or split over several."""
+    import pyoxigraph as ox
+
+    from kg.store import Staging
+
+    def line(i: int, graph: str | None) -> bytes:
+        end = " ." if graph is None else f" <{graph}> ."
+        return f'<urn:s{i}> <urn:p{i % 4}> "{i % 9}"{end}\n'.encode()
+
+    # (graph, first statement): runs of graphs a, b, a again, with N-Quads between
+    runs = [("urn:a", 0), (None, 40), ("urn:b", 80), (None, 120), ("urn:a", 160), ("urn:b", 200)]
+    items, expected = [], ox.Store()
+    for graph, first in runs:
+        for i in range(first, first + 40, 8):
+            if graph is None:
+                quads = b"".join(line(n, f"urn:q{n % 3}") for n in range(i, i + 8))
+                items.append((None, quads))
+                expected.bulk_load(quads, format=ox.RdfFormat.N_QUADS)
+            else:
+                items.append((graph, b"".join(line(n, None) for n in range(i, i + 8))))
+                quads = b"".join(line(n, graph) for n in range(i, i + 8))
+                expected.bulk_load(quads, format=ox.RdfFormat.N_QUADS)
+    for batch in (1, 300, 1_000, 10**9):
+        store = ox.Store(str(tmp_path / f"g{batch}"))
+        Staging(store).load(iter(items), batch=batch)
+        assert sorted(map(str, store)) == sorted(map(str, expected))
+        assert len(list(store.quads_for_pattern(None, None, None, ox.NamedNode("urn:a")))) == 80
+    with pytest.raises(SyntaxError):
+        Staging(ox.Store()).load(iter([*items[:3], ("urn:a", b"<urn:a> <urn:p> oops .\n")]))

@@ -5,7 +5,7 @@ import pytest
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from kg.triples import Triples, nquad_chunks, nt_term
+from kg.triples import Triples, nt_term, ntriples_chunks
 
 S = URIRef("https://w3id.org/coopgraph/id/s")
 P = URIRef("https://w3id.org/coopgraph/ontology#p")
@@ -49,7 +49,7 @@ def test_each_term_reads_back_as_itself(obj):
     assert parsed.object == _as_ox(obj)
 
 
-def test_a_graph_as_nquads_and_in_chunks_reads_back_whole():
+def test_a_graph_as_nquads_as_ntriples_and_in_chunks_reads_back_whole():
     t = Triples()
     for i, obj in enumerate(OBJECTS):
         t.add((URIRef(f"{S}{i}"), P, obj))
@@ -59,14 +59,21 @@ def test_a_graph_as_nquads_and_in_chunks_reads_back_whole():
         for i, o in enumerate(OBJECTS)
     }
     whole = list(ox.parse(t.nquads(G), format=ox.RdfFormat.N_QUADS))
-    chunks = list(nquad_chunks(t, G, lines=3))
+    chunks = list(ntriples_chunks(t, lines=3))
     assert len(chunks) == -(-len(t) // 3)
-    chunked = [q for c in chunks for q in ox.parse(c, format=ox.RdfFormat.N_QUADS)]
-    for quads in (whole, chunked):
+    chunked = [q for c in chunks for q in _into_g(c)]
+    triples = _into_g(t.ntriples())
+    for quads in (whole, chunked, triples):
         assert len(quads) == len(t)
         assert {q for q in quads if isinstance(q.subject, ox.NamedNode)} == expected
         (blank,) = [q for q in quads if isinstance(q.subject, ox.BlankNode)]
         assert blank.object == ox.Literal("blank subject")
+
+
+def _into_g(ntriples: bytes) -> list:
+    """N-Triples read back as quads of graph G."""
+    parsed = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
+    return [ox.Quad(q.subject, q.predicate, q.object, _as_ox(G)) for q in parsed]
 
 
 def test_a_node_that_is_not_a_term_is_refused():
@@ -108,6 +115,9 @@ def test_triples_written_ahead_read_back_as_the_triples_the_graph_holds():
             statements = _parsed(data, fmt)
             assert len(statements) == len(t)
             assert set(statements) == _one_by_one(t, graph)
+        statements = _parsed(t.ntriples(), ox.RdfFormat.N_TRIPLES)
+        assert len(statements) == len(t)
+        assert set(statements) == _one_by_one(t, None)
         lines = t.serialize(format="nt").splitlines()
         assert lines == sorted(lines)
 
@@ -135,3 +145,6 @@ def test_a_document_graph_writes_each_of_its_triples_once():
         quads = _parsed(graph.nquads(document_iri(doc.name)))
         assert len(quads) == len(graph), path.name
         assert set(quads) == _one_by_one(graph, document_iri(doc.name)), path.name
+        triples = _parsed(graph.ntriples(), ox.RdfFormat.N_TRIPLES)
+        assert len(triples) == len(graph), path.name
+        assert set(triples) == _one_by_one(graph, None), path.name
