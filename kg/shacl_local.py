@@ -109,6 +109,12 @@ def _order(a: Node, b: Node) -> int | None:
     value)."""
     if not (isinstance(a, Literal) and isinstance(b, Literal)):
         return None
+    # (two xsd:integer values, most of what a build compares: every evidence node's
+    # span, against 0 and against each other)
+    if str.__eq__(a.datatype or "", _INTEGER) and str.__eq__(b.datatype or "", _INTEGER):
+        x, y = a.value, b.value
+        if type(x) is int and type(y) is int:
+            return (x > y) - (x < y)
     da, db = datatype(a), datatype(b)
     if da in _NUMBERS and db in _NUMBERS:
         x, y = a.value, b.value
