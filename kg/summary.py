@@ -128,17 +128,41 @@ TIMELINE_MIN = 2
 # -- SPARQL's order, joins and extremes -------------------------------------------------
 
 
+_XSD_STRING = str(XSD.string)
+
+
 def _is_string(term: Node) -> bool:
-    return isinstance(term, Literal) and (
-        term.language is not None or term.datatype in (None, XSD.string)
-    )
+    # (datatypes compared as plain strings, in C: the summary reads millions of terms)
+    if not isinstance(term, Literal):
+        return False
+    datatype = term.datatype
+    return term.language is not None or datatype is None or str.__eq__(datatype, _XSD_STRING)
 
 
 def _plain(term: Node) -> Node:
     """``term`` with ``xsd:string`` written as a simple literal (the same RDF term)."""
-    if isinstance(term, Literal) and term.datatype == XSD.string:
+    if isinstance(term, Literal) and str.__eq__(term.datatype or "", _XSD_STRING):
         return Literal(str(term))
     return term
+
+
+#: Blank nodes sort before IRIs, and IRIs before literals (as rdflib's terms sort).
+_KIND_ORDER = {BNode: 0, URIRef: 1, Literal: 2}
+
+
+def node_order(node: Node) -> tuple[int, str]:
+    """A key that sorts IRIs and blank nodes as rdflib sorts them, by kind, then by
+    text (literals come after them, by text; rdflib compares their values). Comparing
+    rdflib's terms runs Python code at each comparison, and the summary sorts a
+    million actions.
+
+    Examples
+    --------
+    >>> nodes = [URIRef("urn:b"), Literal("a"), BNode("z"), URIRef("urn:a")]
+    >>> sorted(nodes, key=node_order) == sorted(nodes)
+    True
+    """
+    return (_KIND_ORDER.get(type(node), -1), str(node))
 
 
 def order_key(term: Literal) -> tuple[str, bool, str]:
@@ -239,6 +263,10 @@ def joined(terms: Iterable[Node], separator: str, *, as_text: bool = False) -> L
     terms = {_plain(t) for t in terms}
     if not terms:
         return None
+    if len(terms) == 1 and not as_text:
+        (term,) = terms
+        if type(term) is Literal and term.language is None and term.datatype is None:
+            return term  # (a simple literal joined alone: itself)
     if as_text and all(isinstance(t, URIRef) for t in terms):
         # IRIs sort by their text
         return Literal(separator.join(sorted(str(t) for t in terms)))
@@ -447,7 +475,7 @@ class SummaryAccumulator:
         """The summary's statements: its format, then action by action, then
         institutions, review items and tallies."""
         yield SUMMARY_GRAPH, CG.summaryFormat, Literal(FORMAT)
-        actions = sorted(self._actions)
+        actions = sorted(self._actions, key=node_order)
         titles = {a: smallest(self._objects(DCTERMS.title, a)) for a in actions}
         starts = {a: smallest(self._objects(SCHEMA.startDate, a)) for a in actions}
         titled = [a for a in actions if titles[a] is not None]
@@ -497,7 +525,7 @@ class SummaryAccumulator:
             for listing in self._listings(action):
                 yield row, CG.listPosition, Literal(f"{listing}/{listed[listing]}")
                 listed[listing] += 1
-        institutions = sorted(partners_of)
+        institutions = sorted(partners_of, key=node_order)
         names = {i: smallest(self._objects(SKOS.prefLabel, i)) for i in institutions}
         name_rank = ranks(institutions, lambda i: (names[i],), "?k0")
         in_timeline = 0
@@ -521,7 +549,7 @@ class SummaryAccumulator:
         # the corridors numbered strongest first, as the matrix report lists them
         matrix = {
             _tally_iri("expert-partner", _corridor(*c)): (n, *c)
-            for c, n in sorted(corridors.items())
+            for c, n in sorted(corridors.items(), key=lambda kv: tuple(map(node_order, kv[0])))
         }
         strongest = ranks(
             list(matrix),
@@ -531,7 +559,7 @@ class SummaryAccumulator:
         for node, (n, expert, partner) in matrix.items():
             yield from _tally("expert-partner", n, _corridor(expert, partner), node)
             yield node, CG.tallyRank, Literal(strongest[node])
-        for (a, b), n in sorted(pairs.items()):
+        for (a, b), n in sorted(pairs.items(), key=lambda kv: tuple(map(node_order, kv[0]))):
             dims = [(CG.expertCountryCode, a), (CG.expertCountryCode, b)]
             yield from _tally("co-mobilised", n, dims)
 
