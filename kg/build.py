@@ -161,10 +161,9 @@ def _extract(source: _Source, store: Path, spill: Path) -> _Extracted:
 
 
 #: What pass 2 makes of a document: its graph's statements (see WHOLE_GRAPH), what the
-#: summary takes of
-#: it, what the document-local shapes find in it, the focus nodes the graph did not
-#: show to meet the graph-first checks (see kg.shacl_local.GraphFirst), and the rows
-#: the store's checks give on it (see kg.checks).
+#: summary takes of it, what the document-local shapes find in it, the focus nodes the
+#: graph did not show to meet the graph-first checks (see kg.shacl_local.GraphFirst),
+#: and the rows the store's checks give on it (see kg.checks).
 _Made = tuple[Statements, SummaryAccumulator, list[Violation], dict[Key, set[str]], Found]
 
 

@@ -258,11 +258,11 @@ class EmbeddedStore:
         return Dataset(store=_OxrdflibStore(self.ox))
 
 
-#: Bytes of N-Quads per bulk load (about 200k statements). One call with 2M statements
+#: Bytes of statements per bulk load (about 200k statements). One call with 2M statements
 #: peaked at 1.5 GB; at 100k actions, calls of 48 MB peak the build at 1.4 GB and calls
 #: of 128 MB at 2.0 GB, in the same time (the load waits on making the graphs).
 BULK_BATCH = 48 << 20
-#: Bulk loads run at once by :meth:`Staging.load_quads`. At 100k actions (20M
+#: Bulk loads run at once by :meth:`Staging.load`. At 100k actions (20M
 #: statements, batches of 48 MB, 2 cores), two loads side by side took 107 s and 206
 #: CPU-s against 144 s and 254 CPU-s one after the other, and 113 s for the whole file
 #: in one call, which peaked at 2.1 GB against 0.6 GB. In the build, pass 2 took
@@ -331,10 +331,10 @@ class Staging:
         it, holds one batch. ``lenient`` skips Oxigraph's syntax checks (IRIs, language
         tags), for statements known to be well formed.
 
-        N-Quads are gathered into batches; N-Triples are gathered while they are of the
-        same graph, and a batch of them ends where another graph's begin (each bulk
+        N-Quads are gathered into batches. N-Triples are gathered while they are of
+        one graph: a batch of them ends where another graph's statements begin (a bulk
         load of N-Triples goes into one graph, and costs some 10 ms and a few files of
-        its own, so a graph's statements are worth loading so only in bulk).
+        its own, so only a large graph's statements are worth loading that way).
 
         :data:`LOADERS` batches load at once, in threads (Oxigraph lets go of the
         interpreter as it loads, and its bulk loads of one store may run side by
@@ -386,12 +386,6 @@ class Staging:
                 submit(graph)
             while loading:
                 loading.popleft().result()
-
-    def load_quads(
-        self, chunks: Iterable[bytes], batch: int = BULK_BATCH, *, lenient: bool = False
-    ) -> None:
-        """Add N-Quads read from ``chunks`` (each whole statements); see :meth:`load`."""
-        self.load(((None, chunk) for chunk in chunks), batch, lenient=lenient)
 
 
 #: Marks a staging database as complete (see :meth:`EmbeddedStore.rewrite`).

@@ -457,7 +457,7 @@ def test_action_summary_contract(demo_store):
     assert len(merged) == 4  # the actions both demo lists describe
 
 
-def test_load_quads_in_batches_loaded_side_by_side(tmp_path):
+def test_quads_load_in_batches_side_by_side(tmp_path):
     """Batches of every size, chunks larger than a batch, loads side by side into one
     database on disk (terms shared between batches), and what goes wrong on either
     side of the loader (the statements, or the Python that makes them) comes out as
@@ -474,7 +474,7 @@ def test_load_quads_in_batches_loaded_side_by_side(tmp_path):
     expected.bulk_load(b"".join(lines), format=ox.RdfFormat.N_QUADS)
     for batch in (1, 100, 1_000, 10**9):
         store = ox.Store(str(tmp_path / f"b{batch}"))
-        Staging(store).load_quads(iter(chunks), batch=batch)
+        Staging(store).load(((None, c) for c in chunks), batch=batch)
         assert sorted(map(str, store)) == sorted(map(str, expected))
         assert len(list(store.quads_for_pattern(None, None, None, ox.NamedNode("urn:g1")))) == 167
 
@@ -484,9 +484,10 @@ def test_load_quads_in_batches_loaded_side_by_side(tmp_path):
 
     store = ox.Store()
     with pytest.raises(RuntimeError, match="graph-making failed"):
-        Staging(store).load_quads(failing(), batch=100)
+        Staging(store).load(((None, c) for c in failing()), batch=100)
     with pytest.raises(SyntaxError):
-        Staging(ox.Store()).load_quads(iter([*chunks[:30], b"<urn:a> <urn:p> oops .\n"]), 50)
+        bad = [*chunks[:30], b"<urn:a> <urn:p> oops .\n"]
+        Staging(ox.Store()).load(((None, c) for c in bad), 50)
 
 
 def test_statements_of_named_graphs_load_into_their_graphs(tmp_path):
