@@ -52,7 +52,7 @@ from kg.segment import segment
 from kg.shacl_local import LOCAL_SHAPES, Key, graph_first, local_shapes
 from kg.shacl_sparql import validate_store
 from kg.store import EmbeddedStore, Statements
-from kg.summary import SummaryAccumulator
+from kg.summary import READ_TEXT, SummaryAccumulator
 from kg.triples import ntriples_chunks
 from kg.validate import ValidationReport, Violation
 
@@ -165,6 +165,8 @@ def _extract(source: _Source, store: Path, spill: Path) -> _Extracted:
 #: graph did not show to meet the graph-first checks (see kg.shacl_local.GraphFirst),
 #: and the rows the store's checks give on it (see kg.checks).
 _Made = tuple[Statements, SummaryAccumulator, list[Violation], dict[Key, set[str]], Found]
+#: The predicates pass 2 indexes a graph's statements by, besides the shapes' own.
+_INDEXED = (*CHECKED, *sorted(READ_TEXT))
 
 
 def _rdfize(name: str, sha256: str, store: Path, spill: Path, orgs: Organisations) -> _Made:
@@ -175,10 +177,11 @@ def _rdfize(name: str, sha256: str, store: Path, spill: Path, orgs: Organisation
     with _cycle_collector_paused():
         res = resolve_document(name, records, orgs)
         graph = document_graph(name, text, sha256, layouts, res.records[name], res)
+        # (the graph's statements indexed once for the shapes, the checks and the
+        # summary)
+        indexed = graph_first().index(graph, also=_INDEXED)
         summary = SummaryAccumulator()
-        summary.add(graph)
-        # (the graph's statements indexed once for the shapes and the checks)
-        indexed = graph_first().index(graph, also=CHECKED)
+        summary.add_index(indexed.types, indexed.pairs)
         found = local_shapes().violations(indexed)
         lacking = graph_first().unsatisfied(indexed, found)
         checked = checks().find(indexed)

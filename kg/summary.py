@@ -331,6 +331,8 @@ _UNREAD_TEXT = frozenset(str(c) for c in UNREAD)
 _KEPT_BY_TEXT = {str(p): p for p in KEPT}
 _FINDING_BY_TEXT = {str(p): p for p in FINDING}
 _TYPE, _ACTION, _DERIVED = str(RDF.type), str(CG.Action), str(PROV.wasDerivedFrom)
+#: The predicates of READ but rdf:type, as plain strings (see SummaryAccumulator.add_index).
+READ_TEXT = frozenset(str(p) for p in READ - {RDF.type})
 _FINDING, _DESCRIPTION = str(CG.Finding), str(DCTERMS.description)
 
 
@@ -379,23 +381,30 @@ class SummaryAccumulator:
     def add(self, triples: Iterable[Triple]) -> None:
         """Take the statements of one graph (an rdflib ``Graph`` or any iterable of
         rdflib triples)."""
-        actions_here: set[Node] = set()
-        unread_here: set[Node] = set()
-        typed_here: set[Node] = set()
-        facts_here: list[Triple] = []
-        derived_here: list[tuple[Node, Node]] = []
-        described_here: set[Node] = set()
-        findings_here: set[Node] = set()
-        finding_facts: list[Triple] = []
-        # (terms compared as plain strings, in C: an rdflib term compares in Python,
-        # and this loop sees every statement of the build)
+        types: dict[Node, list[Node]] = {}
+        pairs: dict[str, list[tuple[Node, Node]]] = {key: [] for key in READ_TEXT}
+        # (predicates compared as plain strings, in C: an rdflib term compares in
+        # Python)
         for s, p, o in triples:
             key = str(p)
-            kept = _KEPT_BY_TEXT.get(key)
-            if kept is not None:
-                facts_here.append((kept, s, o))
-            elif key == _TYPE:
-                typed_here.add(s)
+            if key == _TYPE:
+                types.setdefault(s, []).append(o)
+            elif (bucket := pairs.get(key)) is not None:
+                bucket.append((s, o))
+        self.add_index(types, pairs)
+
+    def add_index(
+        self, types: Mapping[Node, list[Node]], pairs: Mapping[str, list[tuple[Node, Node]]]
+    ) -> None:
+        """Take the statements of one graph, read already: the classes of each node
+        (``rdf:type``), and for each predicate of :data:`READ_TEXT` its (subject,
+        object) pairs (as :meth:`kg.shacl_local.LocalShapes.index` gives them, which
+        the build makes once for the shapes, the checks and the summary)."""
+        actions_here: set[Node] = set()
+        unread_here: set[Node] = set()
+        findings_here: set[Node] = set()
+        for s, classes in types.items():
+            for o in classes:
                 if isinstance(o, URIRef):
                     cls = str(o)
                     if cls == _ACTION:
@@ -404,28 +413,25 @@ class SummaryAccumulator:
                         unread_here.add(s)
                     elif cls == _FINDING:
                         findings_here.add(s)
-            elif key == _DERIVED:
-                derived_here.append((s, o))
-            elif key == _DESCRIPTION:
-                described_here.add(s)
-            elif key in _FINDING_BY_TEXT:
-                finding_facts.append((_FINDING_BY_TEXT[key], s, o))
         intern = self._intern
         self._actions |= {intern(s) for s in actions_here}
         skip = unread_here - actions_here
         facts = self._facts
-        for p, s, o in facts_here:
-            if s not in skip:
-                _put(facts[p], intern(s), intern(_plain(o)))
-        for p, s, o in finding_facts:
-            if s in findings_here:
-                _put(facts[p], intern(s), intern(_plain(o)))
-        self._described |= {intern(s) for s in described_here - skip}
+        for key, predicate in _KEPT_BY_TEXT.items():
+            table = facts[predicate]
+            for s, o in pairs[key]:
+                if s not in skip:
+                    _put(table, intern(s), intern(_plain(o)))
+        for key, predicate in _FINDING_BY_TEXT.items():
+            table = facts[predicate]
+            for s, o in pairs[key]:
+                if s in findings_here:
+                    _put(table, intern(s), intern(_plain(o)))
+        self._described |= {intern(s) for s, _ in pairs[_DESCRIPTION] if s not in skip}
         # the sources are read for actions alone: a node typed here, but not as an
         # action, is not one
-        skip = typed_here - actions_here
-        for s, o in derived_here:
-            if s not in skip:
+        for s, o in pairs[_DERIVED]:
+            if s in actions_here or s not in types:
                 _put(self._derived, intern(s), intern(o))
 
     def merge(self, other: SummaryAccumulator) -> None:
