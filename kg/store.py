@@ -317,10 +317,7 @@ class Staging:
         """Add ``graph`` (an rdflib graph or :class:`kg.triples.Triples`) as graph
         ``name`` (``lenient``: without Oxigraph's syntax checks, for statements known
         to be well formed)."""
-        data = graph.serialize(format="nt", encoding="utf-8")
-        self._store.bulk_load(
-            data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name), lenient=lenient
-        )
+        self.load([(str(name), graph.serialize(format="nt", encoding="utf-8"))], lenient=lenient)
 
     def load(
         self, items: Iterable[Statements], batch: int = BULK_BATCH, *, lenient: bool = False

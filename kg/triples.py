@@ -18,6 +18,8 @@ from rdflib.term import Node
 
 Triple = tuple[Node, Node, Node]
 _XSD_STRING = str(XSD.string)
+#: The end of an N-Triples line.
+_END = " .\n"
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
@@ -64,8 +66,7 @@ class Triples:
     faster, and pass 2 of the build 14 % (10k actions).
 
     Triples about one subject may be written as they are added (:meth:`add_about`),
-    while their terms are at hand (an evidence node's statements), in the graph
-    ``graph`` they will most likely be written to.
+    while their terms are at hand (an evidence node's statements), as N-Triples.
 
     Examples
     --------
@@ -75,11 +76,10 @@ class Triples:
     (1, b'<urn:a> <urn:p> "x" .\\n')
     """
 
-    def __init__(self, graph: URIRef | None = None) -> None:
+    def __init__(self) -> None:
         # (a set in the order first added; True for a triple a written block holds)
         self._triples: dict[Triple, bool] = {}
-        #: The end of each line written by add_about: graph ``graph``'s, if any.
-        self.end = f" {nt_term(graph)} .\n" if graph is not None else " .\n"
+        #: N-Triples written by add_about
         self._blocks: list[str] = []
         self._blocked: set[Node] = set()
 
@@ -91,7 +91,7 @@ class Triples:
 
         Examples
         --------
-        >>> t = Triples(URIRef("urn:g"))
+        >>> t = Triples()
         >>> a, p, b = URIRef("urn:a"), URIRef("urn:p"), URIRef("urn:b")
         >>> t.add_about(a, [(p, b)])
         >>> t.nquads(URIRef("urn:g")), t.serialize(), (a, p, b) in t
@@ -110,7 +110,7 @@ class Triples:
         triples = self._triples
         for p, o in pairs:
             triples[(subject, p, o)] = True
-        self._blocks.append("".join(_statements(((subject, p, o) for p, o in pairs), self.end)))
+        self._blocks.append("".join(_statements(((subject, p, o) for p, o in pairs), _END)))
 
     def __iter__(self) -> Iterator[Triple]:
         return iter(self._triples)
@@ -125,7 +125,7 @@ class Triples:
         """N-Triples, one line per triple, sorted (so the output is deterministic)."""
         if format not in ("nt", "ntriples"):
             raise ValueError(f"Triples writes N-Triples only, not {format}")
-        text = "".join(sorted(self._lines(" .\n", whole=False)))
+        text = "".join(sorted(self._lines(_END, whole=False)))
         return text.encode(encoding) if encoding else text
 
     def ntriples(self) -> bytes:
@@ -138,7 +138,7 @@ class Triples:
         >>> t.ntriples()
         b'<urn:a> <urn:p> "x" .\\n'
         """
-        return "".join(self._lines(" .\n")).encode()
+        return "".join(self._lines(_END)).encode()
 
     def nquads(self, graph: URIRef) -> bytes:
         """The triples as N-Quads in graph ``graph``.
@@ -156,10 +156,10 @@ class Triples:
         """The triples, those of the written blocks included, as lines ending in
         ``end`` (several lines to an item where a block is, when ``whole``)."""
         lines = _statements((t for t, held in self._triples.items() if not held), end)
-        if whole and end == self.end:
+        if whole and end == _END:
             lines += self._blocks
         else:  # (no term holds a line break: each is a line's end)
-            lines += (line + end for b in self._blocks for line in b.split(self.end) if line)
+            lines += (line + end for b in self._blocks for line in b.split(_END) if line)
         return lines
 
 
@@ -220,4 +220,4 @@ def ntriples_chunks(triples: Iterable[Triple], lines: int = 10_000) -> Iterator[
     """
     triples = iter(triples)
     while batch := list(islice(triples, lines)):
-        yield "".join(_statements(batch, " .\n")).encode()
+        yield "".join(_statements(batch, _END)).encode()

@@ -95,31 +95,30 @@ def _one_by_one(triples, graph: URIRef | None) -> set:
 def test_triples_written_ahead_read_back_as_the_triples_the_graph_holds():
     """Blocks written as added, a block naming a statement twice, a second block about a
     subject (sharing a statement with the first), a statement both added and in a
-    block: every statement once, in the
-    blocks' graph, in another graph and as N-Triples (sorted by line), whether the
-    blocks were written for a graph or none."""
+    block: every statement once, as N-Quads of two graphs and as N-Triples (sorted by
+    line, and as written)."""
     a, b = URIRef(f"{S}/a"), URIRef(f"{S}/b")
     first = [(a, P, Literal('say "hi"\n', lang="en")), (a, RDF.type, P), (a, RDF.type, P)]
     second = [(a, RDF.type, P), (a, P, Literal(7))]
     other = URIRef("https://w3id.org/coopgraph/graph/other")
-    for t in (Triples(G), Triples()):
-        t.add((b, P, Literal("before")))
-        t.add(first[1])
-        for subject, triples in ((a, first), (b, [(b, P, a)]), (a, second)):
-            t.add_about(subject, [(p, o) for _, p, o in triples])
-        t.add((b, P, a))
-        assert len(t) == 5 == len(set(t))
-        for graph in (G, other, None):
-            data = t.nquads(graph) if graph is not None else t.serialize(format="nt")
-            fmt = ox.RdfFormat.N_QUADS if graph is not None else ox.RdfFormat.N_TRIPLES
-            statements = _parsed(data, fmt)
-            assert len(statements) == len(t)
-            assert set(statements) == _one_by_one(t, graph)
-        statements = _parsed(t.ntriples(), ox.RdfFormat.N_TRIPLES)
+    t = Triples()
+    t.add((b, P, Literal("before")))
+    t.add(first[1])
+    for subject, triples in ((a, first), (b, [(b, P, a)]), (a, second)):
+        t.add_about(subject, [(p, o) for _, p, o in triples])
+    t.add((b, P, a))
+    assert len(t) == 5 == len(set(t))
+    for graph in (G, other, None):
+        data = t.nquads(graph) if graph is not None else t.serialize(format="nt")
+        fmt = ox.RdfFormat.N_QUADS if graph is not None else ox.RdfFormat.N_TRIPLES
+        statements = _parsed(data, fmt)
         assert len(statements) == len(t)
-        assert set(statements) == _one_by_one(t, None)
-        lines = t.serialize(format="nt").splitlines()
-        assert lines == sorted(lines)
+        assert set(statements) == _one_by_one(t, graph)
+    statements = _parsed(t.ntriples(), ox.RdfFormat.N_TRIPLES)
+    assert len(statements) == len(t)
+    assert set(statements) == _one_by_one(t, None)
+    lines = t.serialize(format="nt").splitlines()
+    assert lines == sorted(lines)
 
 
 def test_a_document_graph_writes_each_of_its_triples_once():
