@@ -451,6 +451,7 @@ def build(
                     database,
                     skip=() if carried else LOCAL_SHAPES,
                     skipped_results=() if carried else found_locally,
+                    per_graph=LOCAL_SHAPES,
                     only=(
                         None if carried else {k: lacking.get(k, set()) for k in graph_first().keys}
                     ),

@@ -218,11 +218,16 @@ def validate(
         except (OSError, FileNotFoundError) as err:
             raise CoopgraphError(str(err)) from err
     if db is not None:
+        from kg.shacl_local import LOCAL_SHAPES
         from kg.shacl_sparql import validate_store
 
-        # the shapes as SPARQL, inside the store
+        # the shapes as SPARQL, inside the store; the document-local ones on a few
+        # documents' graphs at a time
         report = validate_store(
-            db.ox, path=db.path / "oxigraph", workers=workers or os.cpu_count() or 1
+            db.ox,
+            path=db.path / "oxigraph",
+            workers=workers or os.cpu_count() or 1,
+            per_graph=LOCAL_SHAPES,
         )
     else:
         report = validate_graph(data, ontology=load_ontology())
