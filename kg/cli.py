@@ -221,8 +221,8 @@ def validate(
         from kg.shacl_local import LOCAL_SHAPES
         from kg.shacl_sparql import validate_store
 
-        # the shapes as SPARQL, inside the store; the document-local ones on a few
-        # documents' graphs at a time
+        # the shapes as SPARQL, inside the store; the document-local ones on one
+        # document's graph at a time
         report = validate_store(
             db.ox,
             path=db.path / "oxigraph",

@@ -17,7 +17,8 @@ SPARQL-based constraints. A shape that uses anything else raises
 :class:`UnsupportedShape` rather than being skipped.
 
 The build runs the document-local shapes (evidence) on each document's graph instead
-(:mod:`kg.shacl_local`) and these checks for the rest (``skip``).
+(:mod:`kg.shacl_local`) and these checks for the rest (``skip``); ``coopgraph validate
+--store`` runs their checks here, on one graph at a time (``per_graph``).
 """
 
 from __future__ import annotations
