@@ -117,7 +117,14 @@ def _progress_bar(paths: tuple[Path, ...]):
         size = sum(p.stat().st_size for p in discover(list(paths)))
     except (OSError, FileNotFoundError):
         return None
-    if size < 2_000_000 or not console.is_terminal:
+    if size < 2_000_000:
+        return None
+    return _progress_bar_on_terminal()
+
+
+def _progress_bar_on_terminal():
+    """A progress bar when stderr is a terminal."""
+    if not console.is_terminal:
         return None
     from rich.progress import Progress
 
@@ -222,13 +229,17 @@ def validate(
         from kg.shacl_sparql import validate_store
 
         # the shapes as SPARQL, inside the store; the document-local ones on one
-        # document's graph at a time
-        report = validate_store(
-            db.ox,
-            path=db.path / "oxigraph",
-            workers=workers or os.cpu_count() or 1,
-            per_graph=LOCAL_SHAPES,
-        )
+        # document's graph at a time (minutes at a million actions: a progress bar on
+        # a terminal)
+        progress = _progress_bar_on_terminal()
+        with progress or _null():
+            report = validate_store(
+                db.ox,
+                path=db.path / "oxigraph",
+                workers=workers or os.cpu_count() or 1,
+                per_graph=LOCAL_SHAPES,
+                progress=_advance(progress) if progress else None,
+            )
     else:
         report = validate_graph(data, ontology=load_ontology())
     for v in report.violations:

@@ -23,10 +23,11 @@ The build runs the document-local shapes (evidence) on each document's graph ins
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import multiprocessing
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -542,6 +543,7 @@ def validate_store(
     only: Mapping[tuple[str, str], set[str]] | None = None,
     limits: Limits = Limits(),
     per_graph: Iterable[str] = (),
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> ValidationReport:
     """Validate a pyoxigraph store (the union of its graphs) against the shapes.
 
@@ -575,6 +577,9 @@ def validate_store(
         (:data:`kg.shacl_local.LOCAL_SHAPES`) in a store coopgraph built; it bounds
         the memory of a check by the largest graph rather than by the store (evidence
         grouped per node over a million actions' store took more than 10 GB).
+    progress
+        Called as ``progress("validate", done, total)`` as the queries finish (a
+        million actions' store takes minutes).
     """
     skipped = frozenset(skip)
     checks = tuple(
@@ -591,17 +596,20 @@ def validate_store(
             )
         )
     jobs = _jobs(store, checks, frozenset(per_graph))
-    if path is None or workers <= 1 or len(jobs) < 2:
-        found = {
-            v
-            for indices, graph in jobs
-            for i in indices
-            for v in _violations(store, checks[i], limits, graph)
-        }
-    else:
-        context = multiprocessing.get_context("fork")
-        with context.Pool(workers, _open_worker_store, (str(path), checks, limits)) as pool:
-            found = set(itertools.chain.from_iterable(pool.imap_unordered(_worker_check, jobs)))
+    found: set[Violation] = set()
+    with contextlib.ExitStack() as stack:
+        if path is None or workers <= 1 or len(jobs) < 2:
+            done: Iterable[list[Violation]] = (_run(store, checks, limits, job) for job in jobs)
+        else:
+            context = multiprocessing.get_context("fork")
+            pool = stack.enter_context(
+                context.Pool(workers, _open_worker_store, (str(path), checks, limits))
+            )
+            done = pool.imap_unordered(_worker_check, jobs)
+        for i, violations in enumerate(done, 1):
+            found.update(violations)
+            if progress:
+                progress("validate", i, len(jobs))
     violations = sorted(found | set(skipped_results), key=Violation.sort_key)
     return ValidationReport(
         conforms=not any(v.severity == VIOLATION for v in violations),
@@ -757,9 +765,12 @@ def _open_worker_store(path: str, checks: tuple[Check, ...], limits: Limits) -> 
 
 def _worker_check(job: Job) -> list[Violation]:
     w = _WORKER
+    return _run(w["store"], w["checks"], w["limits"], job)  # type: ignore[arg-type]
+
+
+def _run(store, checks: tuple[Check, ...], limits: Limits, job: Job) -> list[Violation]:
     indices, graph = job
-    checks: tuple[Check, ...] = w["checks"]  # type: ignore[assignment]
-    return [v for i in indices for v in _violations(w["store"], checks[i], w["limits"], graph)]  # type: ignore[arg-type]
+    return [v for i in indices for v in _violations(store, checks[i], limits, graph)]
 
 
 __all__ = [

@@ -103,6 +103,26 @@ def test_graphs_holding_focus_nodes_come_those_with_most_first():
     assert shacl_sparql._graphs(store, focus) == ["urn:b", "", "urn:c", "urn:a"]
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_progress_counts_the_queries_to_the_last(tmp_path, workers):
+    store = _invalid_fixtures_store(tmp_path / "db")
+    seen = []
+    validate_store(
+        store,
+        path=tmp_path / "db",
+        workers=workers,
+        per_graph=LOCAL_SHAPES,
+        progress=lambda *args: seen.append(args),
+    )
+    # each check over the union, but the evidence ones: together, once a graph
+    evidence = "https://w3id.org/coopgraph/ontology#Evidence"
+    graphs = store.query(f"SELECT DISTINCT ?g {{ GRAPH ?g {{ ?e a <{evidence}> }} }}")
+    in_default = store.query(f"ASK {{ ?e a <{evidence}> }}")
+    jobs = sum(c.node_shape not in LOCAL_SHAPES for c in compiled())
+    jobs += len(list(graphs)) + bool(in_default)
+    assert seen == [("validate", i, jobs) for i in range(1, jobs + 1)]
+
+
 def test_a_document_local_shape_run_per_graph_reads_that_graph_alone():
     # evidence whose span is stated in another graph: whole in the union, lacking its
     # span in the graph that types it (coopgraph never splits evidence so)
