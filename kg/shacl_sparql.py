@@ -48,8 +48,10 @@ from kg.validate import (
 RDFS_SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 CC = "http://www.w3.org/ns/shacl#"
+#: A count no result reaches.
+NO_LIMIT = 1000000000000000
 #: A LIMIT no result reaches: it only stops the optimiser moving filters across it.
-BARRIER = "LIMIT 1000000000000000"
+BARRIER = f"LIMIT {NO_LIMIT}"
 #: Stands for the value variable in an expression built before the variable is named.
 VALUE = "?__value__"
 
@@ -646,9 +648,7 @@ def _graphs(store, focus: str) -> list[str]:
     most first, so that the longest jobs start first."""
     query = f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ {focus} }} }} GROUP BY ?g"
     sizes = [(int(r["n"].value), r["g"].value) for r in store.query(query)]
-    default = int(
-        next(iter(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {focus} }}")))["n"].value
-    )
+    default = _count(store, focus, NO_LIMIT, graph="")
     sizes += [(default, "")] if default else []
     return [graph for _, graph in sorted(sizes, key=lambda s: (-s[0], s[1]))]
 
