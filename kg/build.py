@@ -49,7 +49,7 @@ from kg.resolve import (
 )
 from kg.resources import resource_dir
 from kg.segment import segment
-from kg.shacl_local import LOCAL_SHAPES, Key, graph_first, local_shapes
+from kg.shacl_local import LOCAL_SHAPES, Key, Spread, graph_first, local_shapes
 from kg.shacl_sparql import validate_store
 from kg.store import EmbeddedStore, Statements
 from kg.summary import READ_TEXT, SummaryAccumulator
@@ -123,6 +123,11 @@ class _Extracted:
     failure: Problem | None = None
 
 
+def _stated(spill: Path) -> Path:
+    """The folder of the nodes each graph states (see kg.shacl_local.Spread)."""
+    return spill / "stated"
+
+
 def _spill_file(spill: Path, name: str) -> Path:
     return spill / (hashlib.sha256(name.encode("utf-8")).hexdigest() + ".pickle")
 
@@ -184,6 +189,7 @@ def _rdfize(name: str, sha256: str, store: Path, spill: Path, orgs: Organisation
         summary.add_index(indexed.types, indexed.pairs)
         found = local_shapes().violations(indexed)
         lacking = graph_first().unsatisfied(indexed, found)
+        Spread(graph_first(), _stated(spill)).add(graph_first().stated(indexed))
         checked = checks().find(indexed)
         iri = document_iri(name)
         if len(graph) >= WHOLE_GRAPH:
@@ -407,6 +413,8 @@ def build(
         # (the cycle collector paused here too: the summary's facts are millions of
         # small objects, and merging the documents' parts took half as long without
         # the collections they set off, at 10k actions)
+        spread = Spread(graph_first(), _stated(spill))
+        spread.folder.mkdir()
         with _cycle_collector_paused(), db.rewriting(replaced, clean=clean) as staging:
             jobs = [(d.name, d.sha256) for d in kept]
             with _mapper(n_workers, store, spill, orgs) as run:
@@ -428,6 +436,7 @@ def build(
             for graph in (findings, *vocabulary_graphs().values()):
                 indexed = graph_first().index(graph, also=CHECKED)
                 _merge(lacking, graph_first().unsatisfied(indexed, []))
+                spread.add(graph_first().stated(indexed))
                 checked.merge(checks().find(indexed))
             # the checks' rows on the union of the graphs now stored (see kg.checks),
             # with the graphs carried over, which no check has seen, checked in full
@@ -440,23 +449,27 @@ def build(
             # the summary's facts (1.5 KB an action) are let go before the store is
             # validated
             del summary
+
             # the shapes compiled to SPARQL, run over what was stored (see
             # kg.shacl_sparql), but for the document-local ones, checked on each graph
             # made (see kg.shacl_local) when every graph was made in this build; the
             # graph-first checks then run in the store on the focus nodes no graph
-            # showed to meet them. They run while Oxigraph compacts the new database,
-            # on the core it leaves idle (9 s of a 340 s build at 100k actions).
-            report = staging.finish(
-                lambda database: validate_store(
+            # showed to meet them, and on those whose values several graphs give.
+            # They run while Oxigraph compacts the new database, on the core it
+            # leaves idle (9 s of a 340 s build at 100k actions).
+            def validate(database) -> ValidationReport:
+                if carried:
+                    return validate_store(database, per_graph=LOCAL_SHAPES)
+                _merge(lacking, spread.shared())
+                return validate_store(
                     database,
-                    skip=() if carried else LOCAL_SHAPES,
-                    skipped_results=() if carried else found_locally,
+                    skip=LOCAL_SHAPES,
+                    skipped_results=found_locally,
                     per_graph=LOCAL_SHAPES,
-                    only=(
-                        None if carried else {k: lacking.get(k, set()) for k in graph_first().keys}
-                    ),
+                    only={k: lacking.get(k, set()) for k in graph_first().keys},
                 )
-            )
+
+            report = staging.finish(validate)
     db.prune_sources(d.sha256 for d in kept)
     db.record_build(datetime.now(UTC).replace(microsecond=0))
     if progress:

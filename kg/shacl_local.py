@@ -29,20 +29,23 @@ integer-derived datatype (``xsd:int``, ``xsd:nonNegativeInteger``...) as
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache, partial
-from operator import itemgetter
+from operator import ge, itemgetter, le
+from pathlib import Path
 from typing import NamedTuple
 
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import SH, XSD
 from rdflib.term import Node
 
-from kg.shacl_sparql import UnsupportedShape, subclasses_of
+from kg.shacl_sparql import Check, UnsupportedShape, compiled, subclasses_of
 from kg.validate import VIOLATION, Violation, render_path, shapes_graph
 
 #: The node shapes whose focus nodes and everything their constraints read are in one
@@ -400,6 +403,21 @@ QUALIFIED, CLASS, COUNT, DATATYPE, NODE_KIND = (
     CC + "DatatypeConstraintComponent",
     CC + "NodeKindConstraintComponent",
 )
+#: ... those a statement's value alone decides, as the datatype's ...
+PATTERN, OR, MIN_LENGTH, MAX_LENGTH = (
+    CC + "PatternConstraintComponent",
+    CC + "OrConstraintComponent",
+    CC + "MinLengthConstraintComponent",
+    CC + "MaxLengthConstraintComponent",
+)
+#: ... and those on all of a focus node's values together (:class:`_Aggregate`).
+MAX_COUNT, UNIQUE_LANG, SPARQL = (
+    CC + "MaxCountConstraintComponent",
+    CC + "UniqueLangConstraintComponent",
+    CC + "SPARQLConstraintComponent",
+)
+#: SPARQL regular-expression flags, as Python's (others are not checked on a graph).
+_FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE}
 
 #: A check of :class:`GraphFirst`: (property shape, constraint component), as the
 #: compiled :class:`~kg.shacl_sparql.Check` names it.
@@ -416,6 +434,116 @@ class _GraphCheck:
     properties: frozenset[str] = frozenset()  # and breaks none of these (qualified)
     least: int = 1  # values a focus node needs (min count)
     test: Callable[[Node], bool] | None = None  # each value passes (datatype, node kind)
+
+
+#: (focus side, value) of each statement of a predicate in one graph
+Links = list[tuple[Node, Node]]
+#: What :meth:`GraphFirst.stated` gives of a node in one graph: bit masks of the
+#: aggregates (bit i for the i-th of :attr:`GraphFirst.aggregates`) whose focus node
+#: the graph types it, and that it types it or states values of it for; and a hash of
+#: its values of the aggregates' predicates in the graph (None when it has none).
+#: (Python's hash: graphs giving one set of values give one hash in processes forked
+#: from one, as a build's workers are, and different hashes otherwise, which only
+#: sends the node to the store; different sets give one hash once in 2**64.)
+Stated = tuple[int, int, int | None]
+
+
+@dataclass(frozen=True)
+class _Aggregate:
+    """A constraint on all the values a focus node has of some predicates together: at
+    most ``n`` values, one per language, or a SPARQL constraint reading only ``$this``'s
+    statements of constant predicates. A graph decides it for the nodes that it alone
+    types as focus nodes or states values of (see :meth:`GraphFirst.stated`)."""
+
+    key: Key
+    focus: frozenset[Node]  # the classes of its focus nodes
+    predicates: tuple[str, ...]
+    inverse: bool  # (one predicate) its path is ^predicate: a value is the subject
+    #: the focus nodes (IRIs) breaking it, given the focus nodes, the links of each
+    #: predicate and the nodes' types
+    failing: Callable[[set[Node], list[Links], dict[Node, list[Node]]], set[str]]
+
+
+def _more_than(most: int, focus: set[Node], links: list[Links], _types: object) -> set[str]:
+    values: dict[Node, set[Node]] = {}
+    for f, v in links[0]:
+        if f in focus:
+            values.setdefault(f, set()).add(v)
+    return {str(f) for f, held in values.items() if len(held) > most}
+
+
+def _repeated_language(focus: set[Node], links: list[Links], _types: object) -> set[str]:
+    # (tags compared ignoring case, as the compiled query does: a graph may only find
+    # more nodes broken than the store, which then decides)
+    first: dict[tuple[Node, str], Node] = {}
+    failing = set()
+    for f, v in links[0]:
+        if (
+            f in focus
+            and isinstance(v, Literal)
+            and v.language
+            and first.setdefault((f, v.language.lower()), v) != v
+        ):
+            failing.add(str(f))
+    return failing
+
+
+@dataclass(frozen=True)
+class _LocalSparql:
+    """A compiled SPARQL constraint run on the focus nodes of one graph alone, in a
+    store of their own: their types and statements of ``predicates``."""
+
+    query: str
+    predicates: tuple[str, ...]
+
+    def __call__(
+        self, focus: set[Node], links: list[Links], types: dict[Node, list[Node]]
+    ) -> set[str]:
+        lines = []
+        for predicate, pairs in zip(self.predicates, links, strict=True):
+            lines.extend(f"{s.n3()} <{predicate}> {o.n3()} .\n" for s, o in pairs if s in focus)
+        # (every focus node, with values or not: the query may look for those without)
+        for s in focus:
+            lines.extend(f"{s.n3()} <{_TYPE}> {t.n3()} .\n" for t in types[s])
+        import pyoxigraph as ox
+
+        store = ox.Store()
+        store.load("".join(lines).encode(), format=ox.RdfFormat.N_TRIPLES)
+        return {row["this"].value for row in store.query(self.query)}
+
+
+def _this_predicates(select: str) -> tuple[str, ...] | None:
+    """The predicates of the triple patterns of the SPARQL query ``select`` when each
+    is ``$this <predicate> ...`` (no property path, no rdf:type, no sub-query, no
+    GRAPH or SERVICE); None otherwise."""
+    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import Variable
+
+    this = Variable("this")
+    found: set[str] = set()
+    stack: list[object] = [prepareQuery(select).algebra]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CompValue):
+            # (the patterns inside EXISTS are left untranslated: GroupGraphPatternSub,
+            # TriplesBlock, GraphGraphPattern, SubSelect)
+            if node.name in ("Graph", "GraphGraphPattern", "ServiceGraphPattern", "SubSelect"):
+                return None
+            if node.name == "ToMultiSet" and getattr(node.p, "name", None) != "values":
+                return None  # a sub-query: its ?this is not the focus node
+            # (CompValue.get gives the key itself for a key it lacks)
+            for triple in dict.get(node, "triples") or ():
+                if len(triple) != 3:
+                    return None
+                s, p, _ = triple
+                if s != this or not isinstance(p, URIRef) or str(p) == _TYPE:
+                    return None
+                found.add(str(p))
+            stack.extend(v for k, v in node.items() if k != "triples")
+        elif isinstance(node, list | tuple | set | frozenset):
+            stack.extend(node)
+    return tuple(sorted(found)) or None
 
 
 class GraphFirst:
@@ -455,15 +583,31 @@ class GraphFirst:
         local: LocalShapes,
         qualified: Iterable[str],
         known: Iterable[Graph] = (),
+        sparql: Iterable[Check] = (),
     ):
         self.g = shapes
         self._local = local
         checks = [self._qualified(URIRef(n)) for n in sorted(qualified)]
+        aggregates = []
         for prop in sorted({p for p in shapes.objects(None, SH.property) if isinstance(p, URIRef)}):
             if str(prop) not in qualified:
                 checks += self._plain(prop)
+                aggregates += self._aggregates(prop)
+        aggregates += filter(None, map(self._sparql, sparql))
         self.checks = tuple(checks)
-        self._targets = frozenset().union(*(c.focus for c in self.checks))
+        self.aggregates = tuple(aggregates)
+        # the aggregates (bit i for the i-th) by class of their focus nodes, and by
+        # (predicate, inverse) of their statements
+        self._by_class: dict[Node, int] = defaultdict(int)
+        self._by_predicate: dict[tuple[str, bool], int] = defaultdict(int)
+        for i, a in enumerate(self.aggregates):
+            for cls in a.focus:
+                self._by_class[cls] |= 1 << i
+            for predicate in a.predicates:
+                self._by_predicate[predicate, a.inverse] |= 1 << i
+        self._targets = frozenset().union(
+            *(c.focus for c in self.checks), *(a.focus for a in self.aggregates)
+        )
         #: the types the vocabularies give (held by every store the build writes)
         self._known: dict[Node, list[Node]] = defaultdict(list)
         for graph in known:
@@ -472,7 +616,19 @@ class GraphFirst:
 
     @property
     def keys(self) -> frozenset[Key]:
-        return frozenset(c.key for c in self.checks)
+        return frozenset(c.key for c in (*self.checks, *self.aggregates))
+
+    @property
+    def predicates(self) -> frozenset[str]:
+        """The predicates whose statements the checks read (but rdf:type)."""
+        return frozenset(
+            {c.predicate for c in self.checks} | {p for a in self.aggregates for p in a.predicates}
+        )
+
+    @property
+    def classes(self) -> frozenset[Node]:
+        """The classes of the checks' focus nodes."""
+        return self._targets
 
     def _owners(self, prop: URIRef) -> frozenset[Node] | None:
         """The classes targeted by the node shapes holding ``prop``, or None unless
@@ -482,19 +638,32 @@ class GraphFirst:
         if not owners or set(g.subject_predicates(prop)) != {(o, SH.property) for o in owners}:
             return None
         focus: set[Node] = set()
-        for owner in owners:
-            if str(owner) in LOCAL_SHAPES or (owner, RDF.type, SH.NodeShape) not in g:
+        # (a local shape's checks are made on each graph, and the store skips them
+        # whenever it takes these)
+        for owner in owners - {URIRef(s) for s in LOCAL_SHAPES}:
+            targets = self._targeted(owner)
+            if targets is None:
                 return None
-            if next(g.subjects(None, owner), None) is not None:  # used by another shape
-                return None
-            for p in set(g.predicates(owner, None)):
-                if str(p).startswith(CC + "target") and p != SH.targetClass:
-                    return None
-                if p == SH.deactivated:
-                    return None
-            for target in g.objects(owner, SH.targetClass):
-                focus |= self._local._instances(target)
+            focus |= targets
         return frozenset(focus) if focus else None
+
+    def _targeted(self, owner: Node) -> frozenset[Node] | None:
+        """The classes node shape ``owner`` targets, or None unless it is a node shape
+        (not a local one) targeting classes alone and used by no other shape."""
+        g = self.g
+        if str(owner) in LOCAL_SHAPES or (owner, RDF.type, SH.NodeShape) not in g:
+            return None
+        if next(g.subjects(None, owner), None) is not None:  # used by another shape
+            return None
+        for p in set(g.predicates(owner, None)):
+            if str(p).startswith(CC + "target") and p != SH.targetClass:
+                return None
+            if p == SH.deactivated:
+                return None
+        focus = frozenset().union(
+            *(self._local._instances(t) for t in g.objects(owner, SH.targetClass))
+        )
+        return focus or None
 
     def _path(self, prop: Node) -> tuple[str, bool] | None:
         g = self.g
@@ -528,7 +697,79 @@ class GraphFirst:
         kind = _only(g.objects(prop, SH.nodeKind))
         if kind in _KINDS:
             out.append(_GraphCheck((str(prop), NODE_KIND), focus, *path, test=_KINDS[kind]))
+        pattern = _only(g.objects(prop, SH.pattern))
+        flags = g.value(prop, SH.flags)
+        if pattern is not None and set(str(flags or "")) <= set(_FLAGS):
+            test = partial(_matches, re.compile(str(pattern), _re_flags(flags)))
+            out.append(_GraphCheck((str(prop), PATTERN), focus, *path, test=test))
+        datatypes = self._datatypes_or(_only(g.objects(prop, SH["or"])))
+        if datatypes:
+            test = partial(_has_datatype_in, datatypes)
+            out.append(_GraphCheck((str(prop), OR), focus, *path, test=test))
+        for bound, key, keeps in ((SH.minLength, MIN_LENGTH, ge), (SH.maxLength, MAX_LENGTH, le)):
+            length = _only(g.objects(prop, bound))
+            if length is not None:
+                test = partial(_length_is, keeps, int(length))
+                out.append(_GraphCheck((str(prop), key), focus, *path, test=test))
+        for bound, (component, holds) in _BOUNDS.items():
+            limit = _only(g.objects(prop, bound))
+            if limit is not None:
+                test = partial(_within, holds, limit)
+                out.append(_GraphCheck((str(prop), CC + component), focus, *path, test=test))
         return out
+
+    def _datatypes_or(self, members: Node | None) -> frozenset[str]:
+        """The datatypes of the list ``members`` of an ``sh:or`` when each member is a
+        shape with one ``sh:datatype`` and nothing else; empty otherwise."""
+        if members is None:
+            return frozenset()
+        found = set()
+        for member in Collection(self.g, members):
+            said = set(self.g.predicate_objects(member)) - {(RDF.type, SH.NodeShape)}
+            if len(said) != 1 or next(iter(said))[0] != SH.datatype:
+                return frozenset()
+            found.add(str(next(iter(said))[1]))
+        return frozenset(found)
+
+    def _aggregates(self, prop: URIRef) -> list[_Aggregate]:
+        """The max count and unique-language constraints of ``prop``."""
+        g = self.g
+        focus, path = self._owners(prop), self._path(prop)
+        if focus is None or path is None or (prop, SH.deactivated, None) in g:
+            return []
+        predicate, inverse = path
+        out = []
+        most = _only(g.objects(prop, SH.maxCount))
+        if most is not None:
+            failing = partial(_more_than, int(most))
+            out.append(_Aggregate((str(prop), MAX_COUNT), focus, (predicate,), inverse, failing))
+        if _only(g.objects(prop, SH.uniqueLang)) == Literal(True):
+            key = (str(prop), UNIQUE_LANG)
+            out.append(_Aggregate(key, focus, (predicate,), inverse, _repeated_language))
+        return out
+
+    def _sparql(self, check: Check) -> _Aggregate | None:
+        """``check`` (compiled) as an aggregate, when it is the one SPARQL constraint of
+        a node shape targeting classes and reads only ``$this``'s statements."""
+        g = self.g
+        if check.component != SPARQL:
+            return None
+        shape = URIRef(check.node_shape)
+        focus = self._targeted(shape)
+        constraint = _only(g.objects(shape, SH.sparql))
+        if focus is None or constraint is None or (constraint, SH.deactivated, None) in g:
+            return None
+        prefixes = sorted(
+            f"PREFIX {g.value(d, SH.prefix)}: <{g.value(d, SH.namespace)}>"
+            for source in g.objects(constraint, SH.prefixes)
+            for d in g.objects(source, SH.declare)
+        )
+        select = "\n".join([*prefixes, str(g.value(constraint, SH.select))])
+        predicates = _this_predicates(select)
+        if predicates is None:
+            return None
+        failing = _LocalSparql(check.query, predicates)
+        return _Aggregate((str(shape), SPARQL), focus, predicates, False, failing)
 
     def _qualified(self, prop: URIRef) -> _GraphCheck:
         g = self.g
@@ -565,7 +806,7 @@ class GraphFirst:
     def index(self, triples: Iterable[Triple], also: Iterable[str] = ()) -> Indexed:
         """``triples`` indexed for both these checks and the local shapes' (and the
         predicates ``also``)."""
-        return self._local.index(triples, also=[*(c.predicate for c in self.checks), *also])
+        return self._local.index(triples, also=[*sorted(self.predicates), *also])
 
     def unsatisfied(
         self, graph: Indexed, local_violations: Iterable[Violation]
@@ -608,7 +849,51 @@ class GraphFirst:
                     lacking = _without_qualified(c, links, focus, types, broken)
             if lacking:
                 out[c.key] = lacking
+        # the aggregates: the nodes this graph shows breaking one (the nodes stated in
+        # other graphs too are added later: see stated)
+        for a in self.aggregates:
+            focus = focus_of.get(a.focus)
+            if focus is None:
+                focus = focus_of[a.focus] = {
+                    s for s, listed in typed_here.items() if not a.focus.isdisjoint(listed)
+                }
+            if focus:
+                links = [_oriented(pairs[p], a.inverse) for p in a.predicates]
+                if failing := a.failing(focus, links, types):
+                    out[a.key] = failing
         return out
+
+    def stated(self, graph: Indexed) -> dict[str, Stated]:
+        """The nodes of ``graph`` (:meth:`index`-ed) that the aggregates' results
+        depend on: each node typed here as a focus node of one, or stated here to have
+        a value of one's predicates (on the focus side); see :data:`Stated`.
+
+        A node no other graph gives (:class:`Spread`) is decided by this graph alone,
+        where :meth:`unsatisfied` checked it: this graph holds all its values, and
+        types it as a focus node if any graph does."""
+        types, pairs = graph
+        typed: dict[str, int] = {}
+        values: dict[str, set[tuple[str, Node]]] = {}
+        for node, listed in types.items():
+            mask = 0
+            for cls in listed:
+                mask |= self._by_class.get(cls, 0)
+            if mask:
+                typed[str(node)] = mask
+        involved = dict(typed)
+        for (predicate, inverse), mask in self._by_predicate.items():
+            for s, o in _oriented(pairs[predicate], inverse):
+                node = str(s)
+                involved[node] = involved.get(node, 0) | mask
+                values.setdefault(node, set()).add((predicate, o))
+        return {
+            node: (
+                typed.get(node, 0),
+                mask,
+                hash(frozenset(held)) if (held := values.get(node)) else None,
+            )
+            for node, mask in involved.items()
+        }
 
     def _outside_classes(
         self, c: _GraphCheck, links: list[tuple[Node, Node]], types: dict[Node, list[Node]]
@@ -625,6 +910,93 @@ class GraphFirst:
             if not good:
                 lacking.add(str(f))
         return lacking
+
+
+class Spread:
+    """The nodes :meth:`GraphFirst.stated` gives, graph by graph, kept in files in
+    ``folder`` (one per process writing to it); :meth:`shared` finds those stated in
+    more than one graph, whose aggregates no one graph decides.
+
+    At a million actions they are some three million nodes: as strings in a Python set
+    they would take more memory than a build has to spare; here they are read back
+    twice, counted the first time as a 64-bit hash each (24 MB).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from rdflib.namespace import DCTERMS
+    >>> from kg.namespace import CG
+    >>> action = URIRef("https://w3id.org/coopgraph/id/action/a")
+    >>> checker = graph_first()
+    >>> typed = checker.index([(action, RDF.type, CG.Action)])
+    >>> titled = checker.index([(action, DCTERMS.title, Literal("A"))])
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     spread = Spread(checker, Path(folder))
+    ...     spread.add(checker.stated(typed))
+    ...     spread.add(checker.stated(titled))
+    ...     shared = spread.shared()
+
+    One graph types the action, another gives its title: the store decides the
+    aggregates on its title (which the second graph alone could not: it does not
+    type the action), not those on its other values, which the first graph holds.
+
+    >>> sorted(shape.rsplit("#")[1] for shape, _ in shared)
+    ['Action-title']
+    """
+
+    def __init__(self, checker: GraphFirst, folder: Path):
+        self.checker = checker
+        self.folder = folder
+
+    def add(self, stated: dict[str, Stated]) -> None:
+        """Keep what :meth:`GraphFirst.stated` gave on one graph."""
+        if not stated:
+            return
+        text = "".join(
+            f"{typed:x} {involved:x} {'-' if values is None else values} {node}\n"
+            for node, (typed, involved, values) in stated.items()
+        )
+        with (self.folder / f"{os.getpid()}.txt").open("a", encoding="utf-8") as out:
+            out.write(text)
+
+    def _lines(self) -> Iterator[list[str]]:
+        """[typed, involved, values, node] of each node kept."""
+        for path in sorted(self.folder.glob("*.txt")):
+            with path.open(encoding="utf-8") as lines:
+                for line in lines:
+                    yield line.rstrip("\n").split(" ", 3)
+
+    def shared(self) -> dict[Key, set[str]]:
+        """Aggregate -> the nodes (IRIs) it may find broken that no one graph decided:
+        a focus node of it whose values of its predicates more than one graph gives,
+        or that one graph gives and another types (unless every graph stating values
+        of the aggregates states the same ones, and one of them types it)."""
+        import numpy as np
+
+        hashes = np.fromiter((hash(line[3]) for line in self._lines()), dtype=np.int64)
+        hashes.sort()
+        repeated = set(hashes[1:][hashes[1:] == hashes[:-1]].tolist())
+        del hashes
+        given: dict[str, list[tuple[int, int, str]]] = {}
+        for typed, involved, values, node in self._lines():
+            if hash(node) in repeated:
+                given.setdefault(node, []).append((int(typed, 16), int(involved, 16), values))
+        out: dict[Key, set[str]] = {}
+        for node, lines in given.items():
+            focus = 0
+            for typed, _, _ in lines:
+                focus |= typed
+            valued = {values for _, _, values in lines if values != "-"}
+            for i, a in enumerate(self.checker.aggregates):
+                bit = 1 << i
+                if not focus & bit or sum(1 for _, m, _ in lines if m & bit) < 2:
+                    continue  # no graph types it, or one types it and holds its values
+                if not valued:
+                    continue  # no values anywhere: each graph typing it decided alike
+                if len(valued) == 1 and any(t & bit and v in valued for t, _, v in lines):
+                    continue  # the same values everywhere, in a graph typing it too
+                out.setdefault(a.key, set()).add(node)
+        return out
 
 
 def _without_qualified(
@@ -661,12 +1033,46 @@ def _has_datatype(wanted: str, value: Node) -> bool:
     return datatype(value) == wanted
 
 
+def _has_datatype_in(wanted: frozenset[str], value: Node) -> bool:
+    return datatype(value) in wanted
+
+
+def _matches(pattern: re.Pattern[str], value: Node) -> bool:
+    return not isinstance(value, BNode) and pattern.search(str(value)) is not None
+
+
+def _length_is(keeps: Callable[[int, int], bool], length: int, value: Node) -> bool:
+    return not isinstance(value, BNode) and keeps(len(str(value)), length)
+
+
+def _within(holds: Callable[[int], bool], bound: Node, value: Node) -> bool:
+    return (order := _order(value, bound)) is not None and holds(order)
+
+
+def _re_flags(flags: Node | None) -> int:
+    out = 0
+    for flag in str(flags or ""):
+        out |= _FLAGS[flag]
+    return out
+
+
+def _oriented(pairs: Links, inverse: bool) -> Links:
+    """(focus side, value) of the statements ``pairs``."""
+    return [(o, s) for s, o in pairs] if inverse else pairs
+
+
 @lru_cache(maxsize=1)
 def graph_first() -> GraphFirst:
     """The project's :class:`GraphFirst` checks, ready (once a process)."""
     from kg.ontology import vocabulary_graphs
 
-    return GraphFirst(shapes_graph(), local_shapes(), LOCAL_QUALIFIED, vocabulary_graphs().values())
+    return GraphFirst(
+        shapes_graph(),
+        local_shapes(),
+        LOCAL_QUALIFIED,
+        vocabulary_graphs().values(),
+        sparql=compiled(),
+    )
 
 
 @lru_cache(maxsize=1)
@@ -684,6 +1090,7 @@ __all__ = [
     "GraphFirst",
     "Indexed",
     "LocalShapes",
+    "Spread",
     "datatype",
     "graph_first",
     "local_shapes",

@@ -5,7 +5,9 @@ numbers, NaN, strings against numbers)."""
 
 from __future__ import annotations
 
+import tempfile
 from functools import cache
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -16,7 +18,14 @@ from test_shapes import CASES, Case, ontology, pyshacl_report
 
 import kg.shacl_sparql
 from kg.namespace import CG
-from kg.shacl_local import LOCAL_QUALIFIED, LOCAL_SHAPES, GraphFirst, LocalShapes, local_shapes
+from kg.shacl_local import (
+    LOCAL_QUALIFIED,
+    LOCAL_SHAPES,
+    GraphFirst,
+    LocalShapes,
+    Spread,
+    local_shapes,
+)
 from kg.shacl_sparql import UnsupportedShape, compiled, validate_store
 from kg.validate import shapes_graph
 
@@ -56,21 +65,28 @@ def stored(*graphs: Graph) -> ox.Store:
 def checker() -> GraphFirst:
     """The build's graph-first checks, knowing the types of what a test store holds
     besides its graphs: the ontology (a build's store holds the vocabularies too)."""
-    return GraphFirst(shapes_graph(), local_shapes(), LOCAL_QUALIFIED, [ontology()])
+    return GraphFirst(
+        shapes_graph(), local_shapes(), LOCAL_QUALIFIED, [ontology()], sparql=compiled()
+    )
 
 
 def as_built(store: ox.Store, *graphs: Graph) -> set:
     """What the build reports for ``graphs`` (its documents' graphs, in ``store``
     with the ontology): the local shapes on each graph; the graph-first checks on each
     graph (the ontology's too), and in the store on the focus nodes no graph showed to
-    meet them; the rest in the store."""
+    meet them or several graphs give; the rest in the store."""
     found: set = set()
     lacking: dict = {key: set() for key in checker().keys}
-    for g in (*graphs, ontology()):
-        indexed = checker().index(g)
-        local = local_shapes().violations(indexed)
-        found |= set(local)
-        for key, nodes in checker().unsatisfied(indexed, local).items():
+    with tempfile.TemporaryDirectory() as folder:
+        spread = Spread(checker(), Path(folder))
+        for g in (*graphs, ontology()):
+            indexed = checker().index(g)
+            local = local_shapes().violations(indexed)
+            found |= set(local)
+            for key, nodes in checker().unsatisfied(indexed, local).items():
+                lacking[key] |= nodes
+            spread.add(checker().stated(indexed))
+        for key, nodes in spread.shared().items():
             lacking[key] |= nodes
     rest = validate_store(store, skip=LOCAL_SHAPES, only=lacking).violations
     return found | set(rest)
@@ -122,6 +138,91 @@ def test_graph_first_checks_split_across_graphs_report_what_pyshacl_reports(
                 statements.add((o, RDF.type, t))
     split = as_built(stored(statements, types), statements, types)
     assert split == set(pyshacl_report(case).violations)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_values_split_across_graphs_that_each_type_their_nodes_report_what_pyshacl_reports(
+    case: Case,
+):
+    # every node typed in both graphs, its other statements dealt between them: no
+    # graph holds all the values of a node (two titles, a start and an end date...),
+    # so the nodes stated in both go to the store (kg.shacl_local.Spread). (Evidence,
+    # with the types of the nodes it names, stays in the first.)
+    graph = case.graph()
+    evidence = set(graph.subjects(RDF.type, CG.Evidence))
+    graphs = Graph(), Graph()
+    told = sorted((t for t in graph if t[1] != RDF.type and t[0] not in evidence), key=str)
+    for i, triple in enumerate(told):
+        graphs[i % 2].add(triple)
+    for s, p, o in graph:
+        if s in evidence:
+            graphs[0].add((s, p, o))
+            for t in graph.objects(o, RDF.type):
+                graphs[0].add((o, RDF.type, t))
+        elif p == RDF.type:
+            for g in graphs:
+                g.add((s, p, o))
+    assert as_built(stored(*graphs), *graphs) == set(pyshacl_report(case).violations)
+
+
+def test_the_aggregates_include_the_costly_ones():
+    keys = {
+        (shape.rsplit("#", 1)[1], component.rsplit("#", 1)[1])
+        for shape, component in (a.key for a in checker().aggregates)
+    }
+    assert {
+        ("ActionShape", "SPARQLConstraintComponent"),
+        ("EventShape", "SPARQLConstraintComponent"),
+        ("ExpertMobilisation-expertCountry", "MaxCountConstraintComponent"),
+        ("Action-title", "MaxCountConstraintComponent"),
+        ("title", "UniqueLangConstraintComponent"),
+        # (shared with the evidence shape, checked on each graph apart)
+        ("confidence", "MaxCountConstraintComponent"),
+    } <= keys
+
+
+SPARQL_SHAPES = """
+    @prefix sh: <http://www.w3.org/ns/shacl#> .
+    @prefix ex: <https://example.org/> .
+    ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql ex:Q .
+    ex:Q a sh:SPARQLConstraint ; sh:select "SELECT $this WHERE { %s }" .
+"""
+
+
+@pytest.mark.parametrize(
+    "where, predicates",
+    [
+        ("$this ex:a ?a ; ex:b ?b . FILTER (?a > ?b)", ["a", "b"]),
+        ("$this ex:a ?a . FILTER NOT EXISTS { $this ex:b ?a }", ["a", "b"]),
+        ("$this ex:a ?a . VALUES ?a { 1 2 }", ["a"]),
+        # what another node says, a path, the types, sub-queries, other graphs: no
+        ("$this ex:a ?a . ?a ex:b ?b", None),
+        ("$this ex:a/ex:b ?a", None),
+        ("$this a ex:D", None),
+        ("$this ?p ?a", None),
+        ("{ SELECT ?this WHERE { ?this ex:a ?a } }", None),
+        ("GRAPH ?g { $this ex:a ?a }", None),
+        ("$this ex:a ?a . FILTER EXISTS { ?a ex:b ?b }", None),
+        ("$this ex:a ?a . FILTER EXISTS { GRAPH ?g { $this ex:b ?b } }", None),
+        ("$this ex:a ?a . FILTER EXISTS { $this ex:b/ex:c ?b }", None),
+    ],
+)
+def test_a_sparql_constraint_is_taken_when_it_reads_only_the_focus_nodes_statements(
+    where: str, predicates: list[str] | None
+):
+    shapes = Graph().parse(
+        format="turtle",
+        data=SPARQL_SHAPES.replace('sh:select "', 'sh:select "PREFIX ex_: <https://example.org/> ')
+        % where.replace("ex:", "ex_:"),
+    )
+    from kg.shacl_sparql import Compiler
+
+    checker = GraphFirst(shapes, local_shapes(), [], sparql=Compiler(shapes).checks())
+    taken = [a.predicates for a in checker.aggregates]
+    if predicates is None:
+        assert taken == []
+    else:
+        assert taken == [tuple(f"https://example.org/{p}" for p in predicates)]
 
 
 def test_the_qualified_shape_sends_the_store_only_what_its_graph_lacks():
@@ -297,3 +398,62 @@ def test_a_local_shape_on_rdf_type_is_refused():
     )
     with pytest.raises(UnsupportedShape):
         LocalShapes(shapes, Graph(), ["urn:s"])
+
+
+ORG = URIRef(ID + "org/o")
+ORG_CLASS = URIRef("http://www.w3.org/ns/org#Organization")
+LABEL = URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")
+
+
+def described(*labels: str, typed: bool = True) -> Graph:
+    """A graph typing the organisation ORG (or not) and giving it ``labels`` (English)."""
+    g = Graph()
+    if typed:
+        g.add((ORG, RDF.type, ORG_CLASS))
+    for label in labels:
+        g.add((ORG, LABEL, Literal(label, lang="en")))
+    return g
+
+
+def shared(*graphs: Graph) -> set[str]:
+    """The aggregates (property shape names) that the store must decide on ORG when
+    ``graphs`` are a build's graphs."""
+    with tempfile.TemporaryDirectory() as folder:
+        spread = Spread(checker(), Path(folder))
+        for g in graphs:
+            spread.add(checker().stated(checker().index(g)))
+        return {
+            key[0].rsplit("#", 1)[1] for key, nodes in spread.shared().items() if str(ORG) in nodes
+        }
+
+
+@pytest.mark.parametrize(
+    "graphs, to_store",
+    [
+        # each graph typing it and giving the same label: the first decided it
+        ((described("A"), described("A")), False),
+        # a graph typing it with no label, another typing it with one: the second did
+        ((described("A"), described()), False),
+        ((described(), described()), False),
+        # two labels, one in each graph: no graph saw both
+        ((described("A"), described("B")), True),
+        # the labels given where it is not typed, the type elsewhere
+        ((described("A", typed=False), described("A", typed=False), described()), True),
+        ((described("A", typed=False), described()), True),
+    ],
+)
+def test_the_store_decides_a_node_whose_values_no_one_graph_typing_it_holds(graphs, to_store):
+    assert ("prefLabel" in shared(*graphs)) == to_store
+
+
+def test_labels_given_by_two_graphs_break_the_unique_language_in_the_union():
+    graphs = described("A"), described("B")
+    found = as_built(stored(*graphs), *graphs)
+    assert any(
+        v.focus == str(ORG) and v.component.endswith("UniqueLangConstraintComponent") for v in found
+    )
+    assert not any(
+        v.component.endswith("UniqueLangConstraintComponent")
+        for g in graphs
+        for v in as_built(stored(g), g)
+    )

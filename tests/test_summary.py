@@ -141,10 +141,10 @@ def test_the_summary_graph_says_nothing_the_graph_first_checks_read(demo_store):
     _, rows = run_query(db, f"SELECT DISTINCT ?p ?c WHERE {{ {inside} }}")
     said = {row[0].value for row in rows}
     typed = {row[1].value for row in rows if row[1] is not None}
-    checks = graph_first().checks
+    checker = graph_first()
     assert f"{CG}ActionSummary" in typed and f"{CG}summarises" in said
-    assert not typed & {str(c) for check in checks for c in check.focus}
-    assert not said & {check.predicate for check in checks}
+    assert not typed & {str(c) for c in checker.classes}
+    assert not said & checker.predicates
 
 
 def test_incremental_build_gives_the_summary_of_a_full_build(tmp_path):
