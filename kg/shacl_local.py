@@ -45,7 +45,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH, XSD
 from rdflib.term import Node
 
-from kg.shacl_sparql import Check, UnsupportedShape, compiled, subclasses_of
+from kg.shacl_sparql import EVERY_NODE, Check, UnsupportedShape, compiled, subclasses_of
 from kg.validate import VIOLATION, Violation, render_path, shapes_graph
 
 #: The node shapes whose focus nodes and everything their constraints read are in one
@@ -436,6 +436,20 @@ class _GraphCheck:
     test: Callable[[Node], bool] | None = None  # each value passes (datatype, node kind)
 
 
+@dataclass(frozen=True)
+class _HasValue:
+    """A property shape asking its focus nodes for the value ``value`` of
+    ``predicate``, held by node shapes targeting the classes ``focus`` or nested in
+    property shapes whose paths are the (predicate, inverse) pairs ``outer`` (its focus
+    nodes are then their values). Met once a graph, or the vocabularies, say so."""
+
+    key: Key
+    predicate: str
+    value: Node
+    focus: frozenset[Node]
+    outer: tuple[tuple[str, bool], ...]
+
+
 #: (focus side, value) of each statement of a predicate in one graph
 Links = list[tuple[Node, Node]]
 #: What :meth:`GraphFirst.stated` gives of a node in one graph: bit masks of the
@@ -596,6 +610,9 @@ class GraphFirst:
         aggregates += filter(None, map(self._sparql, sparql))
         self.checks = tuple(checks)
         self.aggregates = tuple(aggregates)
+        self.has_values = tuple(
+            filter(None, map(self._has_value, sorted(set(shapes.subjects(SH.hasValue, None)))))
+        )
         # the aggregates (bit i for the i-th) by class of their focus nodes, and by
         # (predicate, inverse) of their statements
         self._by_class: dict[Node, int] = defaultdict(int)
@@ -606,23 +623,32 @@ class GraphFirst:
             for predicate in a.predicates:
                 self._by_predicate[predicate, a.inverse] |= 1 << i
         self._targets = frozenset().union(
-            *(c.focus for c in self.checks), *(a.focus for a in self.aggregates)
+            *(c.focus for c in (*self.checks, *self.aggregates, *self.has_values))
         )
-        #: the types the vocabularies give (held by every store the build writes)
+        #: the types the vocabularies give (held by every store the build writes), and
+        #: their statements of the values asked for
         self._known: dict[Node, list[Node]] = defaultdict(list)
+        self._known_values: set[tuple[Node, str, Node]] = set()
         for graph in known:
             for s, o in graph.subject_objects(RDF.type):
                 self._known[s].append(o)
+            for h in self.has_values:
+                self._known_values.update(
+                    (s, h.predicate, h.value) for s in graph.subjects(URIRef(h.predicate), h.value)
+                )
 
     @property
     def keys(self) -> frozenset[Key]:
-        return frozenset(c.key for c in (*self.checks, *self.aggregates))
+        return frozenset(c.key for c in (*self.checks, *self.aggregates, *self.has_values))
 
     @property
     def predicates(self) -> frozenset[str]:
         """The predicates whose statements the checks read (but rdf:type)."""
         return frozenset(
-            {c.predicate for c in self.checks} | {p for a in self.aggregates for p in a.predicates}
+            {c.predicate for c in self.checks}
+            | {p for a in self.aggregates for p in a.predicates}
+            | {h.predicate for h in self.has_values}
+            | {p for h in self.has_values for p, _ in h.outer}
         )
 
     @property
@@ -717,6 +743,33 @@ class GraphFirst:
                 test = partial(_within, holds, limit)
                 out.append(_GraphCheck((str(prop), CC + component), focus, *path, test=test))
         return out
+
+    def _has_value(self, prop: Node) -> _HasValue | None:
+        """``prop``'s ``sh:hasValue`` when its path is a predicate and it is held only
+        by node shapes targeting classes and by property shapes whose paths are
+        predicates or inverse predicates."""
+        g = self.g
+        value = _only(g.objects(prop, SH.hasValue))
+        path = self._path(prop)
+        if value is None or path is None or path[1] or (prop, SH.deactivated, None) in g:
+            return None
+        owners = set(g.subjects(SH.property, prop))
+        if not owners or set(g.subject_predicates(prop)) != {(o, SH.property) for o in owners}:
+            return None
+        focus: set[Node] = set()
+        outer = []
+        for owner in sorted(owners, key=str):
+            if (owner, SH.path, None) in g:
+                # (its values, whatever node has them: a superset of its focus nodes')
+                if (through := self._path(owner)) is None:
+                    return None
+                outer.append(through)
+            elif (targets := self._targeted(owner)) is not None:
+                focus |= targets
+            else:
+                return None
+        key = (str(prop), CC + "HasValueConstraintComponent")
+        return _HasValue(key, path[0], value, frozenset(focus), tuple(sorted(set(outer))))
 
     def _datatypes_or(self, members: Node | None) -> frozenset[str]:
         """The datatypes of the list ``members`` of an ``sh:or`` when each member is a
@@ -849,6 +902,19 @@ class GraphFirst:
                     lacking = _without_qualified(c, links, focus, types, broken)
             if lacking:
                 out[c.key] = lacking
+        for h in self.has_values:
+            focus = {s for s, listed in typed_here.items() if not h.focus.isdisjoint(listed)}
+            for predicate, inverse in h.outer:
+                focus.update(v for _, v in _oriented(pairs[predicate], inverse))
+            if not focus:
+                continue
+            focus.difference_update(s for s, o in pairs[h.predicate] if o == h.value)
+            known = self._known_values
+            lacking = {f for f in focus if (f, h.predicate, h.value) not in known}
+            if lacking:
+                # (a literal has no statements, and a query cannot list it)
+                every = any(not isinstance(f, URIRef) for f in lacking)
+                out[h.key] = {EVERY_NODE} if every else set(map(str, lacking))
         # the aggregates: the nodes this graph shows breaking one (the nodes stated in
         # other graphs too are added later: see stated)
         for a in self.aggregates:

@@ -567,7 +567,8 @@ def validate_store(
         (Property shape, constraint component) (IRIs) -> the only focus nodes (IRIs)
         its checks are run on: the others were found to meet it elsewhere (the build
         checks :class:`kg.shacl_local.GraphFirst`'s constraints on each graph first,
-        and sends here the focus nodes no graph showed to meet them).
+        and sends here the focus nodes no graph showed to meet them). A set holding
+        :data:`EVERY_NODE` runs them on every focus node.
     limits
         When a check runs as another, equivalent query (counted in the store first:
         see :class:`Limits`).
@@ -674,10 +675,15 @@ RESTRICT_MAX = 50_000
 RESTRICT_CHUNK = 500
 
 
+#: In a set of focus nodes to restrict a check to (``validate_store``'s ``only``): all
+#: of them (one may be a literal, which a query cannot list).
+EVERY_NODE = ""
+
+
 def _restricted(check: Check, focus: set[str]) -> list[Check]:
     """``check`` on the focus nodes ``focus`` alone: queries of a few hundred each
     (none when there are none)."""
-    if len(focus) > RESTRICT_MAX:
+    if len(focus) > RESTRICT_MAX or EVERY_NODE in focus:
         return [check]
     # from the focus nodes: in the form that starts from them (inside its first
     # sub-query, which selects them), else at the top of the query's group

@@ -457,3 +457,35 @@ def test_labels_given_by_two_graphs_break_the_unique_language_in_the_union():
         for g in graphs
         for v in as_built(stored(g), g)
     )
+
+
+def test_a_graph_showing_a_value_in_its_scheme_sends_the_store_none():
+    action, peru, stray = URIRef(ID + "action/a"), URIRef(ID + "country/pe"), URIRef(ID + "x")
+    scheme = URIRef("http://www.w3.org/2004/02/skos/core#inScheme")
+    graph = Graph()
+    graph.add((action, RDF.type, CG.Action))
+    graph.add((action, CG.partnerCountry, peru))
+    graph.add((stray, CG.partnerCountry, action))  # (whatever names it)
+    key = ("https://w3id.org/coopgraph/shapes#inCountryScheme", CC + "HasValueConstraintComponent")
+    assert checker().unsatisfied(checker().index(graph), [])[key] == {str(peru), str(action)}
+    graph.add((peru, scheme, URIRef(ID + "country")))
+    graph.add((action, scheme, URIRef(ID + "country")))
+    assert key not in checker().unsatisfied(checker().index(graph), [])
+
+
+def test_a_literal_where_a_concept_belongs_is_checked_in_the_store():
+    # its scheme is asked of the literal, which a query cannot list: the store checks
+    # every value
+    graph = Graph()
+    action = URIRef(ID + "action/a")
+    graph.add((action, RDF.type, CG.Action))
+    graph.add((action, CG.partnerCountry, Literal("Peru")))
+    found = {
+        (v.focus, v.component.rsplit("#", 1)[1])
+        for v in as_built(stored(graph), graph)
+        if v.path.endswith("inScheme>") or "inScheme" in v.path
+    }
+    assert found == {("Peru", "HasValueConstraintComponent")}
+
+
+CC = "http://www.w3.org/ns/shacl#"
