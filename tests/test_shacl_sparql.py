@@ -208,3 +208,21 @@ def test_checks_shared_among_processes_report_the_same(tmp_path):
     assert len({(v.shape, v.component) for v in alone.violations}) >= 20
     assert shared == alone
     assert validate_store(store, path=path, workers=2, per_graph=LOCAL_SHAPES) == alone
+
+
+def test_a_restricted_grouping_lists_its_focus_nodes_before_it_groups():
+    # (a max count or unique language groups every statement of its property by node;
+    # restricted to a few nodes, it groups theirs alone)
+    grouped = [c for c in compiled() if shacl_sparql.LISTED in c.query]
+    assert {c.component.rsplit("#", 1)[1] for c in grouped} == {
+        "MaxCountConstraintComponent",
+        "UniqueLangConstraintComponent",
+    }
+    for check in grouped:
+        (restricted,) = shacl_sparql._restricted(check, {"https://example.org/a"})
+        assert shacl_sparql.LISTED not in restricted.query
+        # in the grouping's own sub-query, and where the query selects its focus nodes
+        grouping = restricted.query.index("GROUP BY")
+        inner = restricted.query.rindex("SELECT", 0, grouping)
+        assert "VALUES ?this { <https://example.org/a> }" in restricted.query[inner:grouping]
+        assert restricted.query.count("VALUES ?this") == (2 if check.focus_first else 1)
