@@ -511,6 +511,11 @@ class Compiler:
                 namespace = self.g.value(decl, SH.namespace)
                 prefixes.append(f"PREFIX {prefix}: <{namespace}>")
         inner = re.sub(r"\$this\b", "?this", select)
+        # (a restricted check lists its focus nodes in the constraint's own group too,
+        # when its SELECT clause holds no brace, quote or comment: joined after it,
+        # the 54 events a million actions' build sent read every date, 44 s)
+        if head := re.match(r"\s*SELECT\b[^{#\"']*\{", inner, re.IGNORECASE):
+            inner = inner[: head.end()] + LISTED + inner[head.end() :]
         severity, message, _ = self._meta(constraint, self._meta(shape)[0])
         variables = sorted(set(re.findall(r"\{[?$](\w+)\}", message)))
         projected = " ".join(f"?{name}" for name in variables)

@@ -213,11 +213,20 @@ def test_checks_shared_among_processes_report_the_same(tmp_path):
 def test_a_restricted_grouping_lists_its_focus_nodes_before_it_groups():
     # (a max count or unique language groups every statement of its property by node;
     # restricted to a few nodes, it groups theirs alone)
-    grouped = [c for c in compiled() if shacl_sparql.LISTED in c.query]
-    assert {c.component.rsplit("#", 1)[1] for c in grouped} == {
+    marked = [c for c in compiled() if shacl_sparql.LISTED in c.query]
+    assert {c.component.rsplit("#", 1)[1] for c in marked} == {
         "MaxCountConstraintComponent",
         "UniqueLangConstraintComponent",
+        "SPARQLConstraintComponent",
     }
+    for check in marked:
+        if check.component.endswith("SPARQLConstraintComponent"):
+            # (in the constraint's own SELECT, as well as beside it)
+            (restricted,) = shacl_sparql._restricted(check, {"https://example.org/a"})
+            inner = restricted.query.index("SELECT", restricted.query.index("SELECT") + 1)
+            assert "VALUES ?this { <https://example.org/a> }" in restricted.query[inner:]
+            assert restricted.query.count("VALUES ?this") == 2
+    grouped = [c for c in marked if not c.component.endswith("SPARQLConstraintComponent")]
     for check in grouped:
         (restricted,) = shacl_sparql._restricted(check, {"https://example.org/a"})
         assert shacl_sparql.LISTED not in restricted.query
