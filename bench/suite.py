@@ -3,7 +3,10 @@
 For each size (a number of actions) a seeded synthetic corpus (``bench.synth``) is
 generated and measured:
 
-- ``coopgraph build`` in a fresh process: wall time, peak RSS, quads and actions stored;
+- ``coopgraph build`` in a fresh process: wall time, peak RSS, quads and actions stored,
+  and the part of the time it spent validating the store (``build_validate_s``, from
+  the store's ``build.json``: the shapes checked on each graph as it is made, then in
+  the store what no graph decided);
 - extraction alone, in this process (read, segment, extract, prose: what the build does
   before resolving), and a single ``\\w+`` regex pass over the same bytes as the floor
   for reading text at all;
@@ -13,10 +16,11 @@ generated and measured:
 - the naive pipeline (``bench.naive``: rdflib + pySHACL over the whole graph + the
   canned queries on rdflib) on the built store's triples, in a fresh process; above
   ``--naive-max`` actions it is extrapolated linearly from the largest size measured;
-- ``coopgraph validate``, ``export --format nq`` and ``network --json``, each in a fresh
-  process; the median latency of every canned query on the built store (one slower
-  than ``--query-budget`` seconds is timed once), with its row count, which the naive
-  run's must equal.
+- ``coopgraph validate`` (the whole store validated again from scratch: ``validate_s``),
+  ``export --format nq`` and ``network --json``, each in a fresh process; the median
+  latency of every canned query on the built store (one slower than
+  ``--query-budget`` seconds is timed once), with its row count, which the naive run's
+  must equal.
 
 Each child process reports its own peak RSS (``VmHWM`` of /proc/self/status, read at
 exit); ``ru_maxrss`` would not do, as Linux carries the parent's high-water mark
@@ -65,6 +69,7 @@ REQUIRED = (
     "naive_s",
     "floor_s",
     "validate_s",
+    "build_validate_s",
     "peak_rss_mb",
     "extract_docs_per_s",
     "query_median_ms",
@@ -248,6 +253,7 @@ def measure_build(corpus: Path, store: Path) -> dict:
     from kg.store import EmbeddedStore
 
     built = coopgraph("build", str(corpus), "--store", str(store), "--clean", "-q")
+    record = json.loads((store / "build.json").read_text(encoding="utf-8"))
     db = EmbeddedStore(store, read_only=True)
     triples = len(db)
     actions = int(next(iter(db.query(ACTIONS_QUERY)))["n"].value)
@@ -256,6 +262,9 @@ def measure_build(corpus: Path, store: Path) -> dict:
         "triples": triples,
         "build_s": round(built.seconds, 3),
         "build_exit": built.returncode,
+        # (the build's own validation of the store: the shapes on each graph as it is
+        # made, then in the store what no graph decided, beside the compaction)
+        "build_validate_s": record.get("validation_s"),
         "peak_rss_mb": round(built.peak_rss_mb, 1),
         "build_children_rss_mb": round(built.children_rss_mb, 1),
         "triples_per_s": round(triples / built.seconds, 1),
@@ -512,6 +521,7 @@ ROWS = (
         "{}",
     ),
     ("queries timed once (slow)", lambda r: ", ".join(r["query_run_once"]) or "none", "{}"),
+    ("build's validation s", lambda r: r["build_validate_s"], "{:.2f}"),
     ("validate s", lambda r: r["validate_s"], "{:.2f}"),
     ("validate peak RSS MB", lambda r: r["validate_rss_mb"], "{:,.0f}"),
     ("export nq s", lambda r: r["export_s"], "{:.2f}"),

@@ -17,10 +17,16 @@ max count, datatype, node kind, class, min/max inclusive/exclusive and less than
 equals. A local shape using anything else raises
 :class:`~kg.shacl_sparql.UnsupportedShape`.
 
-Other shapes' constraints that one graph can show a node meets (a minimum count,
-values in a class, a qualified value on evidence) are checked on each graph too
-(:class:`GraphFirst`), and the store checks only the nodes no graph showed to meet
-them.
+Other shapes' constraints that one graph can decide are checked on each graph too
+(:class:`GraphFirst`), and the store checks only the nodes no graph decided:
+
+- those one graph can show a node meets (a minimum count, values in a class, a value
+  in a concept scheme, a qualified value on evidence), or a value breaks (datatype,
+  node kind, pattern, length, bounds, ``sh:or`` of datatypes);
+- those on all of a node's values together (a maximum count, one value per language,
+  a SPARQL constraint reading only ``$this``'s statements), for the nodes that one
+  graph alone types or gives values of (or that every graph gives the same values of):
+  :class:`Spread` finds the others.
 
 Values are compared as the store will hold them: Oxigraph stores an integer of any
 integer-derived datatype (``xsd:int``, ``xsd:nonNegativeInteger``...) as
@@ -561,24 +567,32 @@ def _this_predicates(select: str) -> tuple[str, ...] | None:
 
 
 class GraphFirst:
-    """Constraints that one graph can show a focus node meets, checked on each graph
-    of a build; the store checks only the focus nodes no graph showed to meet them.
+    """Constraints that one graph can decide for a focus node, checked on each graph
+    of a build; the store checks only the focus nodes no graph decided.
 
     - at least ``n`` values of a property (``sh:minCount``), or values in a class
       (``sh:class``): what a graph holds, the store holds too. A node lacking values
       in a graph that types it, or with a value not in the class in that graph (nor
       in the vocabularies, which every store holds), goes to the store;
-    - a value's datatype or node kind: the statement alone decides it, and a subject
-      with a failing value in a graph goes to the store (whether it is a focus node
-      may take another graph);
+    - a value's datatype, node kind, pattern, length, bounds or ``sh:or`` of
+      datatypes: the statement alone decides it, and a subject with a failing value
+      in a graph goes to the store (whether it is a focus node may take another
+      graph);
     - at least one value conforming to a qualified shape on nodes of the local shapes
       (:data:`LOCAL_QUALIFIED`: an evidence node, all of whose statements are in its
-      own document's graph, that statement linking it to the focus node included).
+      own document's graph, that statement linking it to the focus node included);
+    - a value (``sh:hasValue``: a concept in its scheme), of the node shapes' focus
+      nodes or of the values of the property shapes nesting it: a value no graph,
+      nor the vocabularies, shows to have it goes to the store;
+    - at most ``n`` values, one per language, or a SPARQL constraint reading only
+      ``$this``'s statements (:attr:`aggregates`): a node a graph shows to break one
+      goes to the store, and so do the nodes no one graph decides (:meth:`stated`,
+      :class:`Spread`).
 
     Taken for property shapes whose path is a predicate or an inverse predicate and
-    that only node shapes targeting classes (and used by no other shape) hold. At a
-    million actions these checks read tens of millions of statements in the store
-    (the evidence of each action alone: 38 s).
+    that only node shapes targeting classes (and used by no other shape) hold, beside
+    the local shapes. At a million actions these checks read tens of millions of
+    statements in the store (the evidence of each action alone: 38 s).
 
     Examples
     --------

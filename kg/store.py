@@ -100,11 +100,15 @@ class EmbeddedStore:
                 path.unlink()
 
     # -- build record ----------------------------------------------------------
-    def record_build(self, finished: datetime) -> None:
-        """Note when a build finished (``DIR/build.json``)."""
+    def record_build(self, finished: datetime, validation_seconds: float | None = None) -> None:
+        """Note when a build finished, and how long it took to validate the store
+        (``DIR/build.json``)."""
         target = self.path / "build.json"
         tmp = target.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"finished": finished.isoformat()}) + "\n", encoding="utf-8")
+        record: dict[str, object] = {"finished": finished.isoformat()}
+        if validation_seconds is not None:
+            record["validation_s"] = round(validation_seconds, 3)
+        tmp.write_text(json.dumps(record) + "\n", encoding="utf-8")
         tmp.replace(target)
 
     def last_build(self) -> datetime | None:

@@ -54,6 +54,8 @@ def test_every_required_figure_is_there_and_sane(suite):
         assert r[key] > 0, key
     for key in ("export_s", "network_s"):
         assert r[key] > 0, key
+    # the build's own validation, a part of the build
+    assert 0 < r["build_validate_s"] < r["build_s"]
     assert {"cpus", "python", "pyoxigraph", "date"} <= set(r["machine"])
     assert isinstance(r["tree_changed"], bool) and isinstance(r["query_run_once"], list)
 

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import ACTION_SUMMARY_COLUMNS, DATA, ROOT, SEEDS, store_quads
 from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
 
 from kg.build import build
 from kg.cli import cli
@@ -292,6 +293,36 @@ def test_actions_without_good_evidence_in_their_graph_are_checked_in_the_store(
     lacking = {v.focus for v in full.violations if v.shape.endswith("#Action-evidence")}
     assert len(lacking) >= 3
     assert summary.validation == full
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_values_that_only_the_union_of_the_graphs_has_too_many_of_are_found(
+    tmp_path, monkeypatch, workers
+):
+    # each document titles its actions after itself: an action two documents state
+    # has two titles in the store, one in each graph; the build sends it to the store
+    # (kg.shacl_local.Spread), which finds it breaking the maximum count
+    import kg.rdfize
+    from kg.shacl_sparql import validate_store
+
+    real = kg.rdfize._Writer.fact
+
+    def fact(self, s, p, o, found):
+        if p == DCTERMS.title:
+            o = Literal(f"{o} ({self.doc})")
+        return real(self, s, p, o, found)
+
+    monkeypatch.setattr(kg.rdfize._Writer, "fact", fact)
+    store = tmp_path / "s"
+    both = [CORPUS / "actions-bullets.txt", CORPUS / "actions-labelled.txt"]
+    summary = build(both, store=store, workers=workers)
+    full = validate_store(EmbeddedStore(store, read_only=True).ox)
+    twice = {v.focus for v in full.violations if v.shape.endswith("#Action-title")}
+    assert len(twice) >= 3
+    assert summary.validation == full
+    assert 0 < summary.validation_seconds < summary.seconds
+    record = json.loads((store / "build.json").read_text(encoding="utf-8"))
+    assert record["validation_s"] == round(summary.validation_seconds, 3)
 
 
 def test_a_graph_kept_as_stored_is_validated_in_the_store(tmp_path, monkeypatch):
