@@ -87,7 +87,8 @@ class BuildSummary:
     validation: ValidationReport
     store: Path
     seconds: float
-    #: of them, the store's validation (beside Oxigraph's compaction of it)
+    #: of them, those validating what was stored (the checks left to the store, and
+    #: finding the nodes they are restricted to)
     validation_seconds: float = 0.0
 
     @property
