@@ -963,6 +963,10 @@ class GraphFirst:
         involved = dict(typed)
         for (predicate, inverse), mask in self._by_predicate.items():
             for s, o in _oriented(pairs[predicate], inverse):
+                if isinstance(s, Literal):
+                    # (the subject of an inverse path's statement: never a focus node,
+                    # which a class targets, and a text Spread's lines cannot hold)
+                    continue
                 node = str(s)
                 involved[node] = involved.get(node, 0) | mask
                 values.setdefault(node, set()).add((predicate, o))

@@ -489,3 +489,25 @@ def test_a_literal_where_a_concept_belongs_is_checked_in_the_store():
 
 
 CC = "http://www.w3.org/ns/shacl#"
+
+
+def test_a_literal_on_the_focus_side_of_an_inverse_aggregate_is_not_kept():
+    # (a maximum count along ^cg:theme: its statements' objects are the focus side)
+    shapes = Graph().parse(
+        format="turtle",
+        data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix cg: <https://w3id.org/coopgraph/ontology#> .
+        @prefix ex: <https://example.org/> .
+        ex:S a sh:NodeShape ; sh:targetClass cg:Theme ; sh:property ex:P .
+        ex:P sh:path [ sh:inversePath cg:theme ] ; sh:maxCount 1 .
+        """,
+    )
+    checker = GraphFirst(shapes, local_shapes(), [])
+    (aggregate,) = checker.aggregates
+    assert aggregate.inverse
+    action = URIRef(ID + "action/a")
+    graph = Graph()
+    graph.add((action, CG.theme, Literal("green\njobs")))
+    graph.add((action, CG.theme, URIRef(ID + "theme/t")))
+    assert set(checker.stated(checker.index(graph))) == {ID + "theme/t"}
