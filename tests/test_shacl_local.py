@@ -281,23 +281,30 @@ def test_only_property_shapes_held_by_class_targets_with_one_value_each_are_take
     assert keys == {("Two", "MinCountConstraintComponent"), ("One", "NodeKindConstraintComponent")}
 
 
-def test_a_qualified_shape_the_graphs_cannot_decide_is_refused():
-    shapes = Graph().parse(
-        format="turtle",
-        data="""
+def shapes_of(turtle: str) -> Graph:
+    """Shapes in ``turtle``, with the prefixes sh:, cg: and ex: declared."""
+    prefixes = """
         @prefix sh: <http://www.w3.org/ns/shacl#> .
         @prefix cg: <https://w3id.org/coopgraph/ontology#> .
         @prefix ex: <https://example.org/> .
+    """
+    return Graph().parse(format="turtle", data=prefixes + turtle)
+
+
+def test_a_qualified_shape_the_graphs_cannot_decide_is_refused():
+    shapes = shapes_of(
+        """
         ex:S a sh:NodeShape ; sh:targetClass cg:Action ; sh:property ex:P .
         ex:P sh:path cg:theme ; sh:qualifiedMinCount 1 ;
             sh:qualifiedValueShape [ sh:class cg:Evidence ] .
-        """,
+        """
     )
     with pytest.raises(UnsupportedShape, match="inverse predicate"):
         GraphFirst(shapes, local_shapes(), ["https://example.org/P"])
 
 
 ID = "https://w3id.org/coopgraph/id/"
+CC = "http://www.w3.org/ns/shacl#"
 DOC, RULE = URIRef(ID + "document/d"), URIRef(ID + "rule/r")
 
 
@@ -488,20 +495,13 @@ def test_a_literal_where_a_concept_belongs_is_checked_in_the_store():
     assert found == {("Peru", "HasValueConstraintComponent")}
 
 
-CC = "http://www.w3.org/ns/shacl#"
-
-
 def test_a_literal_on_the_focus_side_of_an_inverse_aggregate_is_not_kept():
     # (a maximum count along ^cg:theme: its statements' objects are the focus side)
-    shapes = Graph().parse(
-        format="turtle",
-        data="""
-        @prefix sh: <http://www.w3.org/ns/shacl#> .
-        @prefix cg: <https://w3id.org/coopgraph/ontology#> .
-        @prefix ex: <https://example.org/> .
+    shapes = shapes_of(
+        """
         ex:S a sh:NodeShape ; sh:targetClass cg:Theme ; sh:property ex:P .
         ex:P sh:path [ sh:inversePath cg:theme ] ; sh:maxCount 1 .
-        """,
+        """
     )
     checker = GraphFirst(shapes, local_shapes(), [])
     (aggregate,) = checker.aggregates
