@@ -263,7 +263,7 @@ def measure_build(corpus: Path, store: Path) -> dict:
         "build_s": round(built.seconds, 3),
         "build_exit": built.returncode,
         # (the build's own validation of the store: the shapes on each graph as it is
-        # made, then in the store what no graph decided, beside the compaction)
+        # made, then in the store what no graph decided)
         "build_validate_s": record.get("validation_s"),
         "peak_rss_mb": round(built.peak_rss_mb, 1),
         "build_children_rss_mb": round(built.children_rss_mb, 1),

@@ -618,9 +618,10 @@ class GraphFirst:
         checks = [self._qualified(URIRef(n)) for n in sorted(qualified)]
         aggregates = []
         for prop in sorted({p for p in shapes.objects(None, SH.property) if isinstance(p, URIRef)}):
-            if str(prop) not in qualified:
-                checks += self._plain(prop)
-                aggregates += self._aggregates(prop)
+            taken = None if str(prop) in qualified else self._taken(prop)
+            if taken is not None:
+                checks += self._plain(prop, *taken)
+                aggregates += self._aggregates(prop, *taken)
         aggregates += filter(None, map(self._sparql, sparql))
         self.checks = tuple(checks)
         self.aggregates = tuple(aggregates)
@@ -670,12 +671,20 @@ class GraphFirst:
         """The classes of the checks' focus nodes."""
         return self._targets
 
+    def _holders(self, prop: Node) -> set[Node]:
+        """The shapes holding ``prop`` (``sh:property``); none unless that is the only
+        way any node refers to it."""
+        g = self.g
+        owners = set(g.subjects(SH.property, prop))
+        if set(g.subject_predicates(prop)) != {(o, SH.property) for o in owners}:
+            return set()
+        return owners
+
     def _owners(self, prop: URIRef) -> frozenset[Node] | None:
         """The classes targeted by the node shapes holding ``prop``, or None unless
         only node shapes targeting classes, and used by no other shape, hold it."""
-        g = self.g
-        owners = set(g.subjects(SH.property, prop))
-        if not owners or set(g.subject_predicates(prop)) != {(o, SH.property) for o in owners}:
+        owners = self._holders(prop)
+        if not owners:
             return None
         focus: set[Node] = set()
         # (a local shape's checks are made on each graph, and the store skips them
@@ -715,11 +724,18 @@ class GraphFirst:
             return str(inverse), True
         return None
 
-    def _plain(self, prop: URIRef) -> list[_GraphCheck]:
-        g = self.g
+    def _taken(self, prop: URIRef) -> tuple[frozenset[Node], tuple[str, bool]] | None:
+        """The focus classes and the path (predicate, inverse) of property shape
+        ``prop`` when its checks are taken (see the class's docstring), else None."""
         focus, path = self._owners(prop), self._path(prop)
-        if focus is None or path is None or (prop, SH.deactivated, None) in g:
-            return []
+        if focus is None or path is None or (prop, SH.deactivated, None) in self.g:
+            return None
+        return focus, path
+
+    def _plain(
+        self, prop: URIRef, focus: frozenset[Node], path: tuple[str, bool]
+    ) -> list[_GraphCheck]:
+        g = self.g
         out = []
         classes = tuple(
             self._local._instances(c) for c in sorted(g.objects(prop, SH["class"]), key=str)
@@ -767,8 +783,8 @@ class GraphFirst:
         path = self._path(prop)
         if value is None or path is None or path[1] or (prop, SH.deactivated, None) in g:
             return None
-        owners = set(g.subjects(SH.property, prop))
-        if not owners or set(g.subject_predicates(prop)) != {(o, SH.property) for o in owners}:
+        owners = self._holders(prop)
+        if not owners:
             return None
         focus: set[Node] = set()
         outer = []
@@ -798,12 +814,11 @@ class GraphFirst:
             found.add(str(next(iter(said))[1]))
         return frozenset(found)
 
-    def _aggregates(self, prop: URIRef) -> list[_Aggregate]:
+    def _aggregates(
+        self, prop: URIRef, focus: frozenset[Node], path: tuple[str, bool]
+    ) -> list[_Aggregate]:
         """The max count and unique-language constraints of ``prop``."""
         g = self.g
-        focus, path = self._owners(prop), self._path(prop)
-        if focus is None or path is None or (prop, SH.deactivated, None) in g:
-            return []
         predicate, inverse = path
         out = []
         most = _only(g.objects(prop, SH.maxCount))
