@@ -28,6 +28,10 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _HTML = re.compile(r"<\s*(!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.IGNORECASE)
+#: The control characters but the line feed and the tab: Unicode's category Cc is
+#: U+0000-U+001F and U+007F-U+009F, and stays so (a stability policy). One regex scan
+#: counts them (a category look-up per character was 5 % of extraction's time).
+CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -135,12 +139,8 @@ def read_document(name: str, data: bytes) -> Document:
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     if not text.strip():
         raise DocumentError(name, "empty document")
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\t")
-    if controls > MAX_CONTROL_SHARE * len(text):
-        first = next(
-            i for i, ch in enumerate(text) if unicodedata.category(ch) == "Cc" and ch not in "\n\t"
-        )
-        line, col = _line_col(text, first)
+    if len(CONTROLS.findall(text)) > MAX_CONTROL_SHARE * len(text):
+        line, col = _line_col(text, CONTROLS.search(text).start())
         raise DocumentError(
             name, "binary data (control characters), not a text document", line=line, column=col
         )

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import codecs
+import sys
+import unicodedata
 
 import pytest
 
-from kg.documents import MAX_LINE, DocumentError, read_document
+from kg.documents import CONTROLS, MAX_CONTROL_SHARE, MAX_LINE, DocumentError, read_document
 
 
 def test_utf8_text_is_read_and_line_endings_normalised():
@@ -43,6 +45,29 @@ def test_unreadable_documents(data, message):
         read_document("bad.txt", data)
     assert message in str(err.value)
     assert str(err.value).startswith("bad.txt")
+
+
+def test_controls_are_unicodes_control_characters_but_line_feed_and_tab():
+    every = (chr(c) for c in range(sys.maxunicode + 1))
+    found = {ch for ch in every if CONTROLS.fullmatch(ch)}
+    assert found == {
+        chr(c)
+        for c in range(sys.maxunicode + 1)
+        if unicodedata.category(chr(c)) == "Cc" and chr(c) not in "\n\t"
+    }
+
+
+def test_binary_data_is_refused_at_its_first_control_character():
+    text = "Title\n" + "Lima, Peru " * 50 + "\n" + "ab" + "\x01\x1b\x7f\x9f" * 20 + "\n"
+    with pytest.raises(DocumentError) as err:
+        read_document("dump.txt", text.encode())
+    assert (err.value.line, err.value.column) == (3, 3)
+    assert "binary data" in str(err.value)
+
+
+def test_a_few_control_characters_do_not_make_text_binary():
+    text = "Title\n" + "\x0c" + "x" * int(1 / MAX_CONTROL_SHARE) + "\n"
+    assert read_document("page-break.txt", text.encode()).text == text
 
 
 def test_truncated_utf8_names_the_byte():
