@@ -7,6 +7,8 @@ formats (N-Triples, Turtle, JSON-LD) need the union without the triples that sev
 graphs state (an organisation named in two documents): the sorted graphs are merged
 with an external merge sort (sorted runs in temporary files, then a k-way merge that
 drops duplicates), so memory stays bounded by one run whatever the size of the store.
+A graph is sorted the same way: its dump waits on disk when large (the summary graph
+of a million actions is tens of millions of lines).
 
 What is exported is chosen by *parts*: the data (one graph per source document) always,
 plus any of :data:`PARTS`.
@@ -20,6 +22,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
@@ -61,8 +64,14 @@ KINDS = (
 )
 TURTLE_PREFIXES = {**PREFIXES, **{kind: f"{BASE}{kind}/" for kind in KINDS}}
 
-#: Lines per sorted run of the external merge sort.
-RUN_LINES = 50_000
+#: Lines per sorted run of the external merge sort (some 100 MB held; a million actions'
+#: export, 200M lines, is then 400 runs, merged in one pass).
+RUN_LINES = 500_000
+#: Runs merged at once: a merge holds a file open per run, and a process may commonly
+#: have 1,024 open. More runs are first merged this many at a time into longer ones.
+MERGE_WIDTH = 500
+#: Bytes of a graph's dump held in memory; a larger dump is spooled to disk.
+SPOOL_BYTES = 64 * 1024 * 1024
 
 
 class ExportError(ValueError):
@@ -161,12 +170,28 @@ class Selection:
         return self.evidence or not line.startswith(EVIDENCE_SUBJECTS)
 
 
-def graph_lines(store: ox.Store, graph: str, selection: Selection) -> list[bytes]:
-    """The sorted canonical N-Triples lines (with their newline) of one named graph."""
-    dump = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
-    lines = [line for line in dump.splitlines(keepends=True) if selection.keep(line)]
-    lines.sort()
-    return lines
+def graph_lines(store: ox.Store, graph: str, selection: Selection) -> Iterator[bytes]:
+    """The sorted canonical N-Triples lines (with their newline) of one named graph,
+    as they come: memory holds at most :data:`SPOOL_BYTES` of the dump and a run."""
+    merger = Merger()
+    with tempfile.SpooledTemporaryFile(SPOOL_BYTES, prefix="coopgraph-graph-") as dump:
+        store.dump(dump, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+        dump.seek(0)
+        try:
+            merger.extend(dump if selection.evidence else filter(selection.keep, dump))
+            yield from merger.lines()
+        finally:
+            merger.close()
+
+
+def _counted(graph: str, lines: Iterable[bytes], merger: Merger, tally: Tally) -> Iterator[bytes]:
+    """``lines`` of ``graph``, each also given to ``merger``, their number to ``tally``."""
+    count = 0
+    for line in lines:
+        merger.add(line)
+        count += 1
+        yield line
+    tally.graphs[graph] = count
 
 
 @dataclass
@@ -202,7 +227,7 @@ class Merger:
     """An external merge sort of N-Triples lines that drops duplicates.
 
     Feed sorted or unsorted lines with :meth:`add`; iterate :meth:`lines` once for the
-    sorted union.
+    sorted union. More than ``width`` runs are merged ``width`` at a time first.
 
     Examples
     --------
@@ -213,8 +238,15 @@ class Merger:
     [b'a\\n', b'b\\n', b'c\\n']
     """
 
-    def __init__(self, *, run_lines: int = RUN_LINES, folder: str | None = None):
-        self.run_lines = run_lines
+    def __init__(
+        self,
+        *,
+        run_lines: int | None = None,
+        width: int | None = None,
+        folder: str | None = None,
+    ):
+        self.run_lines = run_lines or RUN_LINES
+        self.width = width or MERGE_WIDTH
         self.folder = folder
         self._buffer: list[bytes] = []
         self._runs: list[str] = []
@@ -225,15 +257,30 @@ class Merger:
             self._spill()
 
     def extend(self, lines: Iterable[bytes]) -> None:
-        for line in lines:
-            self.add(line)
+        lines = iter(lines)
+        while part := list(islice(lines, self.run_lines - len(self._buffer))):
+            self._buffer += part
+            if len(self._buffer) >= self.run_lines:
+                self._spill()
 
     def _spill(self) -> None:
-        fd, path = tempfile.mkstemp(prefix="coopgraph-run-", suffix=".nt", dir=self.folder)
-        with os.fdopen(fd, "wb") as run:
-            run.writelines(_unique(sorted(self._buffer)))
-        self._runs.append(path)
+        self._runs.append(self._run(_unique(sorted(self._buffer))))
         self._buffer = []
+
+    def _run(self, lines: Iterable[bytes]) -> str:
+        fd, path = tempfile.mkstemp(prefix="coopgraph-run-", suffix=".nt", dir=self.folder)
+        try:
+            with os.fdopen(fd, "wb") as run:
+                run.writelines(lines)
+        except BaseException:
+            Path(path).unlink(missing_ok=True)
+            raise
+        return path
+
+    def _merged(self, paths: list[str]) -> Iterator[bytes]:
+        with ExitStack() as stack:
+            runs = [stack.enter_context(open(path, "rb")) for path in paths]
+            yield from _unique(heapq.merge(*runs))
 
     def lines(self) -> Iterator[bytes]:
         """The sorted union of every line added, each once."""
@@ -243,9 +290,13 @@ class Merger:
             return
         if self._buffer:
             self._spill()
-        with ExitStack() as stack:
-            runs = [stack.enter_context(open(path, "rb")) for path in self._runs]
-            yield from _unique(heapq.merge(*runs))
+        while len(self._runs) > self.width:
+            group = self._runs[: self.width]
+            merged = self._run(self._merged(group))
+            self._runs = [*self._runs[self.width :], merged]
+            for path in group:
+                Path(path).unlink()
+        yield from self._merged(self._runs)
         self.close()
 
     def close(self) -> None:
@@ -269,8 +320,11 @@ def _nquad(line: bytes, graph: bytes) -> bytes:
 
 def _quads(lines: Iterable[bytes], graph: str) -> Iterator[ox.Quad]:
     name = ox.NamedNode(graph)
-    for t in ox.parse(b"".join(lines), format=ox.RdfFormat.N_TRIPLES):
-        yield ox.Quad(t.subject, t.predicate, t.object, name)
+    lines = iter(lines)
+    # (parsed a run at a time: N-Triples lines stand alone)
+    while run := b"".join(islice(lines, RUN_LINES)):
+        for t in ox.parse(run, format=ox.RdfFormat.N_TRIPLES):
+            yield ox.Quad(t.subject, t.predicate, t.object, name)
 
 
 @dataclass(frozen=True)
@@ -315,9 +369,8 @@ def export_rdf(
                 tally.add(line)
         else:
             for graph in selection.graphs:
-                lines = graph_lines(store, graph, selection)
-                tally.graphs[graph] = len(lines)
-                merger.extend(lines)
+                for _ in _counted(graph, graph_lines(store, graph, selection), merger, tally):
+                    pass
             _write_graph(fmt, merger.lines(), out, tally, jsonld_writer)
     finally:
         merger.close()
@@ -327,12 +380,9 @@ def export_rdf(
 def _write_dataset(
     store: ox.Store, selection: Selection, fmt: Format, out: BinaryIO, merger: Merger, tally: Tally
 ) -> None:
-    def per_graph() -> Iterator[tuple[str, list[bytes]]]:
+    def per_graph() -> Iterator[tuple[str, Iterator[bytes]]]:
         for graph in selection.graphs:
-            lines = graph_lines(store, graph, selection)
-            tally.graphs[graph] = len(lines)
-            merger.extend(lines)
-            yield graph, lines
+            yield graph, _counted(graph, graph_lines(store, graph, selection), merger, tally)
 
     if fmt.name == "nq":
         for graph, lines in per_graph():
