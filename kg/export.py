@@ -7,8 +7,8 @@ formats (N-Triples, Turtle, JSON-LD) need the union without the triples that sev
 graphs state (an organisation named in two documents): the sorted graphs are merged
 with an external merge sort (sorted runs in temporary files, then a k-way merge that
 drops duplicates), so memory stays bounded by one run whatever the size of the store.
-A graph is sorted the same way: its dump waits on disk when large (the summary graph
-of a million actions is tens of millions of lines).
+A graph is sorted the same way, as Oxigraph dumps it (the summary graph of a million
+actions is tens of millions of lines).
 
 What is exported is chosen by *parts*: the data (one graph per source document) always,
 plus any of :data:`PARTS`.
@@ -70,8 +70,6 @@ RUN_LINES = 500_000
 #: Runs merged at once: a merge holds a file open per run, and a process may commonly
 #: have 1,024 open. More runs are first merged this many at a time into longer ones.
 MERGE_WIDTH = 500
-#: Bytes of a graph's dump held in memory; a larger dump is spooled to disk.
-SPOOL_BYTES = 64 * 1024 * 1024
 
 
 class ExportError(ValueError):
@@ -172,16 +170,33 @@ class Selection:
 
 def graph_lines(store: ox.Store, graph: str, selection: Selection) -> Iterator[bytes]:
     """The sorted canonical N-Triples lines (with their newline) of one named graph,
-    as they come: memory holds at most :data:`SPOOL_BYTES` of the dump and a run."""
+    as they come: memory holds a run of them."""
     merger = Merger()
-    with tempfile.SpooledTemporaryFile(SPOOL_BYTES, prefix="coopgraph-graph-") as dump:
-        store.dump(dump, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
-        dump.seek(0)
-        try:
-            merger.extend(dump if selection.evidence else filter(selection.keep, dump))
-            yield from merger.lines()
-        finally:
-            merger.close()
+    try:
+        feed = _Feed(merger, selection)
+        store.dump(feed, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+        feed.write(b"\n" if feed.rest else b"")  # (a last line without its end)
+        yield from merger.lines()
+    finally:
+        merger.close()
+
+
+class _Feed:
+    """A binary file that gives the complete lines written to it to a :class:`Merger`
+    (those ``selection`` keeps): a graph's dump goes to the sort as Oxigraph writes it."""
+
+    def __init__(self, merger: Merger, selection: Selection):
+        self.merger, self.selection, self.rest = merger, selection, b""
+
+    def write(self, data: bytes) -> int:
+        lines = (self.rest + bytes(data)).splitlines(keepends=True)
+        self.rest = lines.pop() if lines and not lines[-1].endswith(b"\n") else b""
+        keep = self.selection
+        self.merger.extend(lines if keep.evidence else filter(keep.keep, lines))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
 
 
 def _counted(graph: str, lines: Iterable[bytes], merger: Merger, tally: Tally) -> Iterator[bytes]:

@@ -432,8 +432,7 @@ def test_an_export_sorted_on_disk_is_the_same(demo_store, tmp_path, monkeypatch,
         runs.append(1)
         return written(self, lines)
 
-    # graph dumps spooled to disk, sorted in runs of 7 lines, 3 runs merged at a time
-    monkeypatch.setattr(kg.export, "SPOOL_BYTES", 1000)
+    # graphs sorted in runs of 7 lines, 3 runs merged at a time
     monkeypatch.setattr(kg.export, "RUN_LINES", 7)
     monkeypatch.setattr(kg.export, "MERGE_WIDTH", 3)
     monkeypatch.setattr(kg.export.Merger, "_run", spied)
