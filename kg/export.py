@@ -173,12 +173,19 @@ def graph_lines(store: ox.Store, graph: str, selection: Selection) -> Iterator[b
     as they come: memory holds a run of them."""
     merger = Merger()
     try:
-        feed = _Feed(merger, selection)
-        store.dump(feed, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
-        feed.write(b"\n" if feed.rest else b"")  # (a last line without its end)
+        dump_into(merger, store, graph, selection)
         yield from merger.lines()
     finally:
         merger.close()
+
+
+def dump_into(merger: Merger, store: ox.Store, graph: str, selection: Selection) -> int:
+    """Give ``merger`` the canonical N-Triples lines of one named graph that
+    ``selection`` keeps, as Oxigraph writes them, and return how many there were."""
+    feed = _Feed(merger, selection)
+    store.dump(feed, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+    feed.write(b"\n" if feed.rest else b"")  # (a last line without its end)
+    return feed.count
 
 
 class _Feed:
@@ -186,13 +193,16 @@ class _Feed:
     (those ``selection`` keeps): a graph's dump goes to the sort as Oxigraph writes it."""
 
     def __init__(self, merger: Merger, selection: Selection):
-        self.merger, self.selection, self.rest = merger, selection, b""
+        self.merger, self.selection, self.rest, self.count = merger, selection, b"", 0
 
     def write(self, data: bytes) -> int:
         lines = (self.rest + bytes(data)).splitlines(keepends=True)
         self.rest = lines.pop() if lines and not lines[-1].endswith(b"\n") else b""
         keep = self.selection
-        self.merger.extend(lines if keep.evidence else filter(keep.keep, lines))
+        if not keep.evidence:
+            lines = list(filter(keep.keep, lines))
+        self.count += len(lines)
+        self.merger.extend(lines)
         return len(data)
 
     def flush(self) -> None:
@@ -383,9 +393,9 @@ def export_rdf(
             for line in merger.lines():
                 tally.add(line)
         else:
+            # (the union's order alone matters: each graph goes straight to its sort)
             for graph in selection.graphs:
-                for _ in _counted(graph, graph_lines(store, graph, selection), merger, tally):
-                    pass
+                tally.graphs[graph] = dump_into(merger, store, graph, selection)
             _write_graph(fmt, merger.lines(), out, tally, jsonld_writer)
     finally:
         merger.close()

@@ -335,6 +335,8 @@ def test_description_counts_what_the_export_holds(demo_store, tmp_path):
         void.value(p, VOID["class"]): p for p in void.objects(dataset, VOID.classPartition)
     }
     assert int(void.value(partitions[CG.Action], VOID.entities)) == len(actions) == summary.actions
+    subsets = {str(s): int(void.value(s, VOID.triples)) for s in void.objects(dataset, VOID.subset)}
+    assert subsets == {name: len(triples) for name, triples in reference(store).items()}
     assert (
         str(void.value(dataset, DCTERMS.license)) == "https://creativecommons.org/licenses/by/4.0/"
     )
