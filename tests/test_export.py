@@ -353,6 +353,30 @@ def test_description_counts_what_the_export_holds(demo_store, tmp_path):
     assert void.value(dataset, DCTERMS.modified) is None  # no time unless asked for
 
 
+@pytest.mark.parametrize("fmt", RDF_FORMATS)
+def test_every_format_counts_each_distinct_triple_once(demo_store, tmp_path, fmt):
+    # the quad formats count from a key per line, the graph formats from the merged lines
+    store, _ = demo_store
+    export(store, tmp_path / f"g.{fmt}", fmt)
+    void = Graph().parse(tmp_path / f"g.{fmt}.void.ttl", format="turtle")
+    dataset = URIRef(ID + "dataset")
+    graphs = reference(store)
+    union = merged(graphs)
+    assert sum(map(len, graphs.values())) > len(union)  # several graphs state some triples
+    counts = {p: int(void.value(dataset, p)) for p in (VOID.triples, VOID.distinctSubjects)}
+    assert counts == {VOID.triples: len(union), VOID.distinctSubjects: len({t[0] for t in union})}
+    assert int(void.value(dataset, VOID.properties)) == len({t[1] for t in union})
+    instances: dict[URIRef, int] = {}
+    for _, p, o in union:
+        if p == RDF.type and isinstance(o, URIRef):
+            instances[o] = instances.get(o, 0) + 1
+    partitions = {
+        void.value(p, VOID["class"]): int(void.value(p, VOID.entities))
+        for p in void.objects(dataset, VOID.classPartition)
+    }
+    assert partitions == instances
+
+
 def test_timestamp_is_the_build_time_when_asked(demo_store, tmp_path):
     store, _ = demo_store
     export(store, tmp_path / "g.ttl", "ttl", "--timestamp")
@@ -419,6 +443,34 @@ def test_merger_merges_at_most_width_runs_at_once(tmp_path):
     assert 1 < len(held) <= 3  # the last merge, of at most three runs
     assert [first, *merged] == sorted(set(lines))
     assert list(tmp_path.iterdir()) == []  # every run removed, the merged ones too
+
+
+def test_merger_sorts_fixed_size_records_that_hold_newlines():
+    from kg.export import Merger
+
+    records = [bytes([i % 13, 10, i % 7, 10]) for i in range(300)]  # 10 is b"\n"
+    merger = Merger(run_lines=20, record=4)
+    merger.extend(records)
+    assert len(merger._runs) == 15
+    assert list(merger.lines()) == sorted(set(records))
+
+
+def test_tally_keys_group_a_subjects_lines_and_equal_lines():
+    from kg.export import Tally
+
+    lines = [
+        b"<s1> <p> <o1> .\n",
+        b"<s1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <C> .\n",
+        b"<s2> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <C> .\n",
+        b'<s2> <p> "a" .\n',
+    ]
+    tally = Tally()
+    keys = [tally.key(line) for line in lines + lines[::-1]]  # each line twice
+    assert len(set(keys)) == 4 and len({k[:12] for k in keys}) == 2
+    for key in sorted(set(keys)):
+        tally.add_key(key)
+    assert (tally.triples, tally.subjects, tally.classes) == (4, 2, {"C": 2})
+    assert tally.properties == {b"<p>", b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"}
 
 
 @pytest.mark.parametrize("fmt", RDF_FORMATS)
